@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point for `npx kommunebrev`. The TypeScript is compiled to dist/ by
+// `npm run build` (run automatically by `npm ci` via the prepare script).
+import { existsSync } from 'node:fs';
+
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('kommunebrev er ikke bygget endnu. Kør »npm ci« eller »npm run build« i projektmappen.\n');
+  process.exit(3);
+}
+const { main } = await import(cli.href);
+process.exitCode = await main(process.argv);

@@ -1,0 +1,136 @@
+// Reads a barometer folder (barometer.json, the rule set, kommuner.csv,
+// sager.csv) and the letter templates. All file-system access for input
+// lives here; everything returned is data, every failure a Problem.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBarometer, parseRuleSet, type Barometer } from '../core/barometer-schema.js';
+import type { TemplateSources } from '../core/compose-letter.js';
+import { decodeCsvBytes, parseCsv } from '../core/parse-csv.js';
+import type { Problem, RawTable, RuleSet } from '../core/types.js';
+
+/** The tool's own templates/ folder (next to src/ and dist/). */
+export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+
+export const TEMPLATE_FILES: Record<keyof TemplateSources, string> = {
+  brev: 'brev.hbs',
+  emailEmne: 'email-emne.hbs',
+  emailTekst: 'email-tekst.hbs',
+  emailHtml: 'email-html.hbs',
+};
+
+export interface BarometerInput {
+  dir: string;
+  barometer?: Barometer;
+  ruleSet?: RuleSet;
+  kommuner?: RawTable;
+  sager?: RawTable;
+  templates?: TemplateSources;
+  /** sha256 of every input file, keyed by a stable name; `send` checks these. */
+  inputHashes: Record<string, string>;
+  problems: Problem[];
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function readBytes(path: string, label: string, problems: Problem[]): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    problems.push({
+      code: 'file-unreadable',
+      severity: 'error',
+      file: label,
+      message:
+        code === 'ENOENT'
+          ? `Filen findes ikke (${path}).`
+          : code === 'EISDIR'
+            ? `Der står en mappe, hvor filen skulle være (${path}).`
+            : `Filen kan ikke læses (${code ?? 'ukendt fejl'}).`,
+    });
+    return undefined;
+  }
+}
+
+function parseJson(bytes: Buffer, label: string, problems: Problem[]): unknown {
+  const text = bytes.toString('utf8').replace(/^\ufeff/, '');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    // V8 reports "... at position N" (and on newer Node also line/column).
+    const pos = /position (\d+)/.exec((err as Error).message);
+    let where = '';
+    if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      const line = before.split('\n').length;
+      const col = Number(pos[1]) - before.lastIndexOf('\n');
+      where = ` (linje ${line}, tegn ${col})`;
+    }
+    problems.push({ code: 'invalid-json', severity: 'error', file: label, message: `Filen er ikke gyldig JSON${where}.` });
+    return undefined;
+  }
+}
+
+async function readCsv(dir: string, name: string, input: BarometerInput): Promise<RawTable | undefined> {
+  const bytes = await readBytes(join(dir, name), name, input.problems);
+  if (!bytes) return undefined;
+  input.inputHashes[name] = sha256(bytes);
+  const decoded = decodeCsvBytes(bytes, name);
+  input.problems.push(...decoded.problems);
+  const parsed = parseCsv(decoded.text, name);
+  input.problems.push(...parsed.problems);
+  return parsed.table;
+}
+
+export async function readBarometerFolder(dirArg: string): Promise<BarometerInput> {
+  const dir = resolve(dirArg);
+  const input: BarometerInput = { dir, inputHashes: {}, problems: [] };
+
+  const barometerBytes = await readBytes(join(dir, 'barometer.json'), 'barometer.json', input.problems);
+  if (barometerBytes) {
+    input.inputHashes['barometer.json'] = sha256(barometerBytes);
+    const json = parseJson(barometerBytes, 'barometer.json', input.problems);
+    if (json !== undefined) {
+      const parsed = parseBarometer(json, 'barometer.json');
+      if (parsed.ok) input.barometer = parsed.value;
+      else input.problems.push(...parsed.problems);
+    }
+  }
+
+  if (input.barometer) {
+    const rulePath = resolve(dir, input.barometer.regelsaet);
+    const ruleLabel = relative(dir, rulePath) || basename(rulePath);
+    const ruleBytes = await readBytes(rulePath, ruleLabel, input.problems);
+    if (ruleBytes) {
+      input.inputHashes[`regelsæt:${ruleLabel}`] = sha256(ruleBytes);
+      const json = parseJson(ruleBytes, ruleLabel, input.problems);
+      if (json !== undefined) {
+        const parsed = parseRuleSet(json, ruleLabel);
+        if (parsed.ok) input.ruleSet = parsed.value;
+        else input.problems.push(...parsed.problems);
+      }
+    }
+    input.templates = await readTemplates(input.barometer.skabelon, input);
+  }
+
+  input.kommuner = await readCsv(dir, 'kommuner.csv', input);
+  input.sager = await readCsv(dir, 'sager.csv', input);
+  return input;
+}
+
+async function readTemplates(skabelon: string, input: BarometerInput): Promise<TemplateSources | undefined> {
+  const folder = join(TEMPLATES_DIR, skabelon);
+  const out: Partial<TemplateSources> = {};
+  for (const [role, file] of Object.entries(TEMPLATE_FILES) as [keyof TemplateSources, string][]) {
+    const label = `templates/${skabelon}/${file}`;
+    const bytes = await readBytes(join(folder, file), label, input.problems);
+    if (!bytes) continue;
+    input.inputHashes[label] = sha256(bytes);
+    out[role] = { file: label, source: bytes.toString('utf8') };
+  }
+  return Object.keys(out).length === Object.keys(TEMPLATE_FILES).length ? (out as TemplateSources) : undefined;
+}

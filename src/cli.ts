@@ -1,0 +1,164 @@
+// kommunebrev's command line: parses arguments and dispatches. No logic here.
+// commander parses; its English messages are replaced by Danish ones.
+import { createInterface } from 'node:readline/promises';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Help } from 'commander';
+import { runCheck } from './commands/check.js';
+import { runRender } from './commands/render.js';
+import { EXIT_USAGE, UsageError, type Io } from './commands/io.js';
+
+const EXIT_UNEXPECTED = 3;
+
+const io: Io = {
+  out: (t) => process.stdout.write(`${t}\n`),
+  err: (t) => process.stderr.write(`${t}\n`),
+  errIsTTY: Boolean(process.stderr.isTTY),
+  interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  async ask(question) {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      return await rl.question(question);
+    } finally {
+      rl.close();
+    }
+  },
+};
+
+const TITLES: Record<string, string> = {
+  'Usage:': 'Brug:',
+  'Options:': 'Tilvalg:',
+  'Commands:': 'Kommandoer:',
+  'Arguments:': 'Argumenter:',
+  'Global Options:': 'Fælles tilvalg:',
+};
+
+class DanishHelp extends Help {
+  override styleTitle(str: string): string {
+    return TITLES[str] ?? str;
+  }
+}
+
+function danishCommanderMessage(err: CommanderError): string {
+  const m = err.message.replace(/^error: /, '');
+  const quoted = /'([^']+)'/.exec(m)?.[1] ?? '';
+  switch (err.code) {
+    case 'commander.unknownOption':
+      return `Ukendt tilvalg: ${quoted}.`;
+    case 'commander.unknownCommand':
+      return `Ukendt kommando: ${quoted}.`;
+    case 'commander.missingMandatoryOptionValue':
+      return `Tilvalget ${quoted} skal angives.`;
+    case 'commander.optionMissingArgument':
+      return `Tilvalget ${quoted} skal have en værdi.`;
+    case 'commander.missingArgument':
+      return `Argumentet ${quoted} mangler.`;
+    case 'commander.excessArguments':
+      return 'For mange argumenter.';
+    case 'commander.invalidArgument':
+      return m;
+    default:
+      return m;
+  }
+}
+
+/** Danish help, no English error output (we print our own), errors thrown to main(). */
+function configure(cmd: Command): Command {
+  cmd.createHelp = () => Object.assign(new DanishHelp(), cmd.configureHelp());
+  return cmd
+    .exitOverride()
+    .showSuggestionAfterError(false)
+    .helpOption('-h, --help', 'vis denne hjælp')
+    .configureOutput({ outputError: () => undefined });
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return 'ukendt';
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('kommunebrev');
+  configure(program)
+    .description('Skriver og sender Ankestyrelsens breve til kommunerne efter et Handicapsagsbarometer.')
+    .version(version(), '-V, --version', 'vis versionsnummer')
+    .helpCommand('help [kommando]', 'vis hjælp til en kommando')
+    .addHelpText(
+      'after',
+      '\nAfslutningskoder: 0 = gennemført, 1 = ugyldige data eller breve, der ikke blev sendt, 2 = forkert brug, 3 = uventet fejl.',
+    );
+
+  const sub = (name: string, description: string): Command => configure(program.command(name).description(description));
+
+  sub('check', 'kontrollér en barometermappe og vis de landsdækkende tal')
+    .requiredOption('--data <mappe>', 'barometermappen (barometer.json, regelsaet.json, kommuner.csv, sager.csv)')
+    .option('--json', 'skriv kun tallene som JSON på standard output', false)
+    .action(async (o: { data: string; json: boolean }) => {
+      process.exitCode = await runCheck(o, io);
+    });
+
+  sub('render', 'kontrollér data og skriv et PDF-brev og en e-mail pr. kommune (sender intet)')
+    .requiredOption('--data <mappe>', 'barometermappen')
+    .requiredOption('--out <mappe>', 'outputmappen; brevene skrives i <mappe>/<barometer-id>/')
+    .option('--kommune <kode|navn>', 'skriv kun brevet til denne kommune (fx 173 eller Lyngby-Taarbæk)')
+    .action(async (o: { data: string; out: string; kommune?: string }) => {
+      process.exitCode = await runRender(o, io);
+    });
+
+  return program;
+}
+
+function describeSystemError(err: NodeJS.ErrnoException): string | undefined {
+  const path = err.path ? ` (${err.path})` : '';
+  switch (err.code) {
+    case 'ENOENT':
+      return `Filen eller mappen findes ikke${path}.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `Ingen adgang${path}.`;
+    case 'ENOSPC':
+      return `Der er ikke mere plads på disken${path}.`;
+    case 'ENOTDIR':
+      return `Der står en fil, hvor der skulle være en mappe${path}.`;
+    case 'EROFS':
+      return `Filsystemet er skrivebeskyttet${path}.`;
+    default:
+      return undefined;
+  }
+}
+
+/** The one top-level error handler: a user's mistake never shows a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return EXIT_USAGE;
+    }
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      io.err(`kommunebrev: ${danishCommanderMessage(err)}`);
+      io.err('Se »kommunebrev --help« eller »kommunebrev <kommando> --help«.');
+      return EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
+      io.err(`kommunebrev: ${err.message}`);
+      return EXIT_USAGE;
+    }
+    const sys = describeSystemError(err as NodeJS.ErrnoException);
+    if (sys) {
+      io.err(`kommunebrev: ${sys}`);
+      return EXIT_UNEXPECTED;
+    }
+    io.err(`kommunebrev: Uventet fejl: ${(err as Error).message ?? String(err)}`);
+    if (process.env.KOMMUNEBREV_DEBUG) io.err((err as Error).stack ?? '');
+    else io.err('Sæt KOMMUNEBREV_DEBUG=1 for at se detaljer.');
+    return EXIT_UNEXPECTED;
+  }
+}

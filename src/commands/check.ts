@@ -1,0 +1,34 @@
+// kommunebrev check: read → validate → assess → print the national figures.
+import { assessNationalPicture } from '../core/assess.js';
+import { formatNationalFigures } from '../core/format-figures.js';
+import { countText } from '../core/problems.js';
+import { EXIT_OK, reportInvalid, reportWarnings, type Io } from './io.js';
+import { loadBarometer } from './load.js';
+
+export interface CheckOptions {
+  data: string;
+  json: boolean;
+}
+
+export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
+  const loaded = await loadBarometer(opts.data);
+  if (!loaded.ok) return reportInvalid(io, loaded.problems);
+  const { data } = loaded;
+  const picture = assessNationalPicture(data.cases, data.ruleSet);
+
+  if (opts.json) {
+    // Only the figures on stdout, so the output can be piped; warnings go to stderr.
+    reportWarnings(io, loaded.problems);
+    io.out(JSON.stringify(picture.figures));
+    return EXIT_OK;
+  }
+  io.out(formatNationalFigures(picture, data.barometer, data.ruleSet));
+  io.out('');
+  reportWarnings(io, loaded.problems);
+  const warnings = loaded.problems.filter((p) => p.severity === 'warning').length;
+  const letters = picture.figures.kommuner;
+  io.out(
+    `Data er gyldige: ${countText(data.cases.length, 'sag', 'sager')}, ${countText(letters, 'brev', 'breve')} til ${countText(letters, 'kommune', 'kommuner')}, ${countText(warnings, 'advarsel', 'advarsler')}.`,
+  );
+  return EXIT_OK;
+}

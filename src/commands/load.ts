@@ -1,0 +1,40 @@
+// read → validate: the first two steps every command shares.
+import { readBarometerFolder } from '../adapters/read-barometer.js';
+import { compileTemplates, type CompiledTemplates } from '../core/compose-letter.js';
+import type { Problem, ValidatedData } from '../core/types.js';
+import { validateBarometerData } from '../core/validate.js';
+
+export type LoadResult =
+  | {
+      ok: true;
+      data: ValidatedData;
+      templates: Extract<CompiledTemplates, { ok: true }>['templates'];
+      inputHashes: Record<string, string>;
+      /** Warnings only. */
+      problems: Problem[];
+    }
+  | { ok: false; problems: Problem[] };
+
+export async function loadBarometer(dir: string): Promise<LoadResult> {
+  const input = await readBarometerFolder(dir);
+  const problems = [...input.problems];
+  let templates: CompiledTemplates | undefined;
+  if (input.templates) {
+    templates = compileTemplates(input.templates);
+    if (!templates.ok) problems.push(...templates.problems);
+  }
+  if (!input.barometer || !input.ruleSet || !input.kommuner || !input.sager) {
+    // The tables can only be checked against a readable barometer.json and
+    // rule set; report every file-level problem found so far.
+    return { ok: false, problems };
+  }
+  const result = validateBarometerData({
+    barometer: input.barometer,
+    ruleSet: input.ruleSet,
+    kommuner: input.kommuner,
+    sager: input.sager,
+  });
+  problems.push(...result.problems);
+  if (!result.ok || !templates?.ok || problems.some((p) => p.severity === 'error')) return { ok: false, problems };
+  return { ok: true, data: result.data, templates: templates.templates, inputHashes: input.inputHashes, problems };
+}

@@ -1,0 +1,112 @@
+// kommunebrev render: read → validate → assess → compose → render → write.
+import { join, resolve } from 'node:path';
+import { composeEml } from '../adapters/compose-email.js';
+import { renderLetterPdf } from '../adapters/render-pdf.js';
+import {
+  ensureDir,
+  readManifest,
+  removeStaleLetters,
+  writeLetterFile,
+  writeManifest,
+} from '../adapters/write-output.js';
+import { assessNationalPicture } from '../core/assess.js';
+import { composeLetters } from '../core/compose-letter.js';
+import { findKommune } from '../core/find-kommune.js';
+import { MANIFEST_VERSION, manifestLetter, warningsByKommune, type Manifest, type ManifestLetter } from '../core/manifest.js';
+import { countText, formatProblem } from '../core/problems.js';
+import { EXIT_OK, progress, reportInvalid, reportWarnings, UsageError, type Io } from './io.js';
+import { loadBarometer } from './load.js';
+
+export interface RenderOptions {
+  data: string;
+  out: string;
+  kommune?: string;
+}
+
+export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
+  const started = performance.now();
+  const loaded = await loadBarometer(opts.data);
+  if (!loaded.ok) return reportInvalid(io, loaded.problems);
+  const { data, templates, inputHashes } = loaded;
+
+  let letters = composeLetters(data, templates);
+  if (opts.kommune !== undefined) {
+    const k = findKommune(data.kommuner, opts.kommune);
+    if (!k) throw new UsageError(`Kommunen »${opts.kommune}« findes ikke i kommuner.csv. Angiv en kommunekode (fx 173) eller et navn (fx Lyngby-Taarbæk).`);
+    letters = letters.filter((l) => l.kommune.kode === k.kode);
+    if (letters.length === 0) throw new UsageError(`${k.navn} har ingen sager i sager.csv, så der er intet brev at skrive.`);
+  }
+
+  const dir = resolve(opts.out, data.barometer.id);
+  await ensureDir(dir);
+  reportWarnings(io, loaded.problems);
+
+  const caseRows = new Map(data.cases.map((c) => [c.row, c.kommunekode]));
+  const kommuneRows = new Map(data.kommuner.map((k) => [k.row, k.kode]));
+  const warningsFor = warningsByKommune(loaded.problems, caseRows, kommuneRows);
+
+  const tick = progress(io, 'Skriver breve', letters.length);
+  tick(0);
+  const written: ManifestLetter[] = [];
+  for (const [i, model] of letters.entries()) {
+    const pdf = await renderLetterPdf(model);
+    const eml = await composeEml(model, pdf);
+    const pdfFile = await writeLetterFile(dir, `${model.filBase}.pdf`, pdf);
+    const emlFile = await writeLetterFile(dir, `${model.filBase}.eml`, eml);
+    written.push(manifestLetter(model, pdfFile, emlFile, (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem)));
+    tick(i + 1, model.kommune.navn);
+  }
+
+  const withCases = new Set(data.cases.map((c) => c.kommunekode));
+  const fresh: Manifest = {
+    version: MANIFEST_VERSION,
+    barometer: {
+      id: data.barometer.id,
+      titel: data.barometer.titel,
+      brevdato: data.barometer.brevdato,
+      eksempeldata: data.barometer.eksempeldata,
+    },
+    inputs: inputHashes,
+    national: assessNationalPicture(data.cases, data.ruleSet),
+    letters: written,
+    kommunerUdenSager: data.kommuner
+      .filter((k) => !withCases.has(k.kode))
+      .map((k) => ({ kommunekode: k.kode, navn: k.navn, email: k.email })),
+    advarsler: loaded.problems.map(formatProblem),
+  };
+
+  let manifest = fresh;
+  let note = '';
+  if (opts.kommune !== undefined) {
+    // One kommune re-rendered: keep the other letters if they were rendered
+    // from the same inputs; otherwise they are stale and are left out.
+    const previous = await readManifest(dir);
+    const sameInputs = previous !== undefined && JSON.stringify(previous.inputs) === JSON.stringify(inputHashes);
+    if (sameInputs && previous) {
+      const replaced = new Set(written.map((l) => l.kommunekode));
+      manifest = {
+        ...fresh,
+        letters: [...previous.letters.filter((l) => !replaced.has(l.kommunekode)), ...written].sort((a, b) =>
+          a.kommunekode.localeCompare(b.kommunekode),
+        ),
+      };
+    } else if (previous) {
+      note = 'Data eller skabeloner er ændret siden sidste render; manifestet indeholder nu kun denne kommune. Kør render uden --kommune for at skrive alle breve.';
+    }
+  } else {
+    const keep = new Set(written.flatMap((l) => [l.pdf.file, l.eml.file]));
+    const removed = await removeStaleLetters(dir, keep);
+    if (removed.length > 0) note = `Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`;
+  }
+  await writeManifest(dir, manifest);
+
+  const seconds = (performance.now() - started) / 1000;
+  const sager = written.reduce((n, l) => n + l.antalSager, 0);
+  const warnings = loaded.problems.filter((p) => p.severity === 'warning').length;
+  if (note) io.err(note);
+  io.out(
+    `Skrev ${countText(written.length, 'brev', 'breve')} (${countText(sager, 'sag', 'sager')}) som PDF og e-mail til ${join(opts.out, data.barometer.id)} på ${seconds.toFixed(1).replace('.', ',')} s; ${countText(warnings, 'advarsel', 'advarsler')}.`,
+  );
+  io.out(`Manifest: ${join(opts.out, data.barometer.id, 'manifest.json')}. Intet er sendt.`);
+  return EXIT_OK;
+}

@@ -1,0 +1,191 @@
+// zod schemas for barometer.json and regelsaet.json, and the pure functions
+// that turn parsed JSON into typed values or Problems (in Danish).
+import { z } from 'zod';
+import type { Problem, RuleSet } from './types.js';
+
+const isoDate = z
+  .string({ error: 'skal være en dato (ÅÅÅÅ-MM-DD)' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'skal være en dato på formen ÅÅÅÅ-MM-DD' })
+  .refine((s) => isRealIsoDate(s), { error: 'er ikke en gyldig kalenderdato' });
+
+const text = z.string({ error: 'skal være en tekst' }).trim().min(1, { error: 'må ikke være tom' });
+const email = z.email({ error: 'skal være en gyldig e-mailadresse' });
+const url = z.url({ protocol: /^https?$/, error: 'skal være en gyldig webadresse (http/https)' });
+
+export const barometerSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id: z
+      .string({ error: 'skal være en tekst' })
+      .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'må kun indeholde små bogstaver a-z, tal og bindestreg' })
+      .describe('Short id, used as the output folder name, e.g. "2023-ledsagelse".'),
+    titel: text.describe('The barometer\'s title, e.g. "Handicapsagsbarometret 2023".'),
+    emne: text.describe('The topic as it reads in a sentence, e.g. "ledsagelse".'),
+    lovgrundlag: text.describe('Legal basis as it reads in a sentence, e.g. "§ 97 i serviceloven".'),
+    regelsaet: text
+      .default('regelsaet.json')
+      .describe('Path of the rule set file, relative to the barometer folder.'),
+    skabelon: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'skal være navnet på en mappe i templates/' })
+      .default('handicapsagsbarometer')
+      .describe('Template folder name under templates/.'),
+    eksempeldata: z
+      .boolean({ error: 'skal være true eller false' })
+      .default(false)
+      .describe('True for example data: it may only be sent to an SMTP server on this machine.'),
+    offentliggjort: isoDate.describe('Publication date of the report.'),
+    brevdato: isoDate.describe('Date printed on the letters.'),
+    undersoegelsesperiode: z
+      .object({ fra: isoDate, til: isoDate })
+      .describe('Decision dates outside this period give a warning.'),
+    dialogmoede: z
+      .object({
+        dato: isoDate,
+        tidspunkt: text.describe('E.g. "kl. 14-15".'),
+        tilmeldingslink: url,
+      })
+      .optional()
+      .describe('The online dialogue meeting the letter invites to.'),
+    laesMereLinks: z
+      .object({ barometer: url.optional(), retssikkerhedsinitiativer: url.optional() })
+      .default({}),
+    afsender: z.object({
+      myndighed: text,
+      adresse: z.array(text).min(1, { error: 'skal have mindst én linje' }),
+      navn: text,
+      titel: text,
+      telefon: text,
+      email: email,
+      web: text.optional(),
+    }),
+    email: z.object({
+      fra: z.object({ navn: text, adresse: email }),
+      svarTil: email,
+    }),
+    sendeHastighed: z
+      .string()
+      .regex(/^\d+(\.\d+)?\/(s|min)$/, { error: 'skal skrives som fx "5/s" eller "60/min"' })
+      .optional()
+      .describe('Optional rate limit for the SMTP relay, e.g. "5/s".'),
+  })
+  .strict();
+
+export type Barometer = z.output<typeof barometerSchema>;
+
+const ruleSchema = z
+  .object({
+    kolonne: z.string().trim().toLowerCase().min(1),
+    label: text,
+    forklaring: text,
+    hjemmel: text,
+    gaelderFor: z.array(z.string().trim().toLowerCase().min(1)).min(1).optional(),
+    gaelderForTekst: text.optional(),
+  })
+  .strict();
+
+export const ruleSetSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id: text,
+    navn: text,
+    afgoerelser: z
+      .array(z.object({ vaerdi: z.string().trim().toLowerCase().min(1), label: text }).strict())
+      .min(1),
+    retligeMangler: z.array(ruleSchema).min(1),
+    sagsbehandlingsregler: z.array(ruleSchema).min(1),
+  })
+  .strict();
+
+export function isRealIsoDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+function zodProblems(file: string, error: z.ZodError): Problem[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && /undefined/.test(issue.message)) message = 'mangler';
+    else if (issue.code === 'invalid_type') message = `har forkert type (${issue.message})`;
+    else if (issue.code === 'unrecognized_keys') message = `ukendt felt: ${issue.keys.join(', ')}`;
+    return {
+      code: 'invalid-json-field',
+      severity: 'error' as const,
+      file,
+      column: path || undefined,
+      message: path ? `Feltet »${path}« ${message}.` : `${capitalize(message)}.`,
+    };
+  });
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+export function parseBarometer(json: unknown, file: string): Parsed<Barometer> {
+  const r = barometerSchema.safeParse(json);
+  if (!r.success) return { ok: false, problems: zodProblems(file, r.error) };
+  const b = r.data;
+  if (b.undersoegelsesperiode.fra > b.undersoegelsesperiode.til) {
+    return {
+      ok: false,
+      problems: [
+        {
+          code: 'invalid-period',
+          severity: 'error',
+          file,
+          column: 'undersoegelsesperiode',
+          message: 'Undersøgelsesperioden slutter før den begynder.',
+        },
+      ],
+    };
+  }
+  return { ok: true, value: b };
+}
+
+/** Parses the rule set and checks that it is internally consistent. */
+export function parseRuleSet(json: unknown, file: string): Parsed<RuleSet> {
+  const r = ruleSetSchema.safeParse(json);
+  if (!r.success) return { ok: false, problems: zodProblems(file, r.error) };
+  const rs = r.data;
+  const problems: Problem[] = [];
+  const known = new Set(rs.afgoerelser.map((a) => a.vaerdi));
+  const seen = new Set<string>();
+  for (const rule of [...rs.retligeMangler, ...rs.sagsbehandlingsregler]) {
+    if (seen.has(rule.kolonne)) {
+      problems.push({
+        code: 'duplicate-rule',
+        severity: 'error',
+        file,
+        column: rule.kolonne,
+        message: `Kolonnen »${rule.kolonne}« er defineret mere end én gang i regelsættet.`,
+      });
+    }
+    seen.add(rule.kolonne);
+    for (const a of rule.gaelderFor ?? []) {
+      if (!known.has(a)) {
+        problems.push({
+          code: 'unknown-afgoerelse-in-rule',
+          severity: 'error',
+          file,
+          column: rule.kolonne,
+          value: a,
+          message: `Reglen »${rule.kolonne}« gælder for »${a}«, som ikke er en kendt afgørelse i regelsættet.`,
+        });
+      }
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: rs };
+}
+
+/** JSON Schema for editors (written to schema/barometer.schema.json by `npm run schema`). */
+export function barometerJsonSchema(): unknown {
+  return z.toJSONSchema(barometerSchema, { io: 'input' });
+}

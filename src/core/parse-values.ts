@@ -1,0 +1,96 @@
+// Parsing of single cell values. Pure; each returns a value or a Danish reason.
+import { isRealIsoDate } from './barometer-schema.js';
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Canonical column key: lower case, NFC, separators folded, Danish letters
+ *  transliterated, so "Afgørelsesdato", "afgoerelsesdato" and "AFGØRELSES_DATO " meet. */
+export function normalizeHeader(header: string): string {
+  return header
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/^\ufeff/, '')
+    .replace(/[_\s]+/g, ' ')
+    .trim()
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'oe')
+    .replace(/å/g, 'aa');
+}
+
+/** Enum values compare case-insensitively with surrounding and repeated whitespace ignored. */
+export function normalizeValue(value: string): string {
+  return value.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Kommunekoder are 3 digits (101–860); files often carry a leading zero ("0173"). */
+export function parseKommunekode(raw: string): ParseResult<string> {
+  const v = raw.trim();
+  if (!/^\d{1,4}$/.test(v)) return { ok: false, reason: 'Kommunekoden skal være et tal med højst fire cifre, fx 173 eller 0173.' };
+  const n = Number(v);
+  if (n < 1 || n > 999) return { ok: false, reason: 'Kommunekoden skal ligge mellem 1 og 999.' };
+  return { ok: true, value: String(n).padStart(3, '0') };
+}
+
+/** Accepts 2022-12-20, 20-12-2022, 20.12.2022 and 20/12/2022 (day and month may have one digit). */
+export function parseDate(raw: string): ParseResult<string> {
+  const v = raw.trim();
+  let y: number, m: number, d: number;
+  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v);
+  if (match) {
+    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  } else {
+    match = /^(\d{1,2})([-./])(\d{1,2})\2(\d{4})$/.exec(v);
+    if (!match) {
+      return {
+        ok: false,
+        reason: 'Datoen kan ikke læses. Skriv den som ÅÅÅÅ-MM-DD (2022-12-20) eller DD-MM-ÅÅÅÅ (20-12-2022, 20.12.2022, 20/12/2022).',
+      };
+    }
+    [d, m, y] = [Number(match[1]), Number(match[3]), Number(match[4])];
+  }
+  const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  if (!isRealIsoDate(iso)) return { ok: false, reason: 'Datoen findes ikke i kalenderen.' };
+  return { ok: true, value: iso };
+}
+
+export function parseEnum<T extends string>(raw: string, allowed: readonly T[]): ParseResult<T> {
+  const v = normalizeValue(raw);
+  const hit = allowed.find((a) => a === v);
+  if (hit) return { ok: true, value: hit };
+  return { ok: false, reason: `Ukendt værdi. Tilladte værdier: ${allowed.map((a) => `»${a}«`).join(', ')}.` };
+}
+
+// A CPR number is DDMMYY-SSSS (CPR-loven § 3). We flag any 10-digit run, with
+// or without the dash or a space, whose first six digits form a real date.
+// False positives are acceptable: personal data must never reach a letter.
+const CPR_PATTERN = /(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?!\d)/g;
+
+export function findCprLike(text: string): string[] {
+  const hits: string[] = [];
+  for (const m of text.matchAll(CPR_PATTERN)) {
+    const [dd, mm] = [Number(m[1]), Number(m[2])];
+    // Erstatningspersonnumre carry day + 60 (61–91); they are personal data too.
+    const day = dd > 60 ? dd - 60 : dd;
+    if (mm >= 1 && mm <= 12 && day >= 1 && day <= 31) hits.push(m[0]);
+  }
+  return hits;
+}
+
+/** Masks the serial part so a CPR-like value can be named in an error message
+ *  without repeating the personal data: "120345-1234" -> "120345-****". */
+export function maskCpr(text: string): string {
+  return text.replace(CPR_PATTERN, (all, d, m, y) => `${d}${m}${y}${all.length > 10 ? all.charAt(6) : ''}****`);
+}
+
+export function slugify(s: string): string {
+  return s
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'oe')
+    .replace(/å/g, 'aa')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}

@@ -1,0 +1,58 @@
+// Problems are values; this is the one place that turns them into text.
+import type { Problem } from './types.js';
+
+export function hasErrors(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.severity === 'error');
+}
+
+export function errorsOf(problems: readonly Problem[]): Problem[] {
+  return problems.filter((p) => p.severity === 'error');
+}
+
+export function warningsOf(problems: readonly Problem[]): Problem[] {
+  return problems.filter((p) => p.severity === 'warning');
+}
+
+/** Stable order: by file, then row, then column, errors before warnings at the same place. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      (a.row ?? 0) - (b.row ?? 0) ||
+      (a.column ?? '').localeCompare(b.column ?? '') ||
+      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
+  );
+}
+
+/** Shows a value inside »…«, with line breaks made visible and long text shortened. */
+export function quoteValue(value: string): string {
+  let v = value.replace(/\r\n|\r|\n/g, '⏎');
+  if (v.length > 60) v = `${v.slice(0, 57)}…`;
+  return `»${v}«`;
+}
+
+/** One line per problem, in Danish, e.g.
+ *  "fejl: sager.csv, række 14, kolonne »afgørelsesdato«, værdi »31-02-2022«: Datoen findes ikke." */
+export function formatProblem(p: Problem): string {
+  const where: string[] = [p.file];
+  if (p.row !== undefined) where.push(`række ${p.row}`);
+  if (p.column !== undefined) where.push(`kolonne »${p.column}«`);
+  if (p.value !== undefined) where.push(`værdi ${quoteValue(p.value)}`);
+  const label = p.severity === 'error' ? 'fejl' : 'advarsel';
+  return `${label}: ${where.join(', ')}: ${p.message}`;
+}
+
+export function formatProblems(problems: readonly Problem[]): string {
+  return sortProblems(problems).map(formatProblem).join('\n');
+}
+
+export function countText(n: number, singular: string, plural: string): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** "3 fejl og 1 advarsel" */
+export function summarizeProblems(problems: readonly Problem[]): string {
+  const e = errorsOf(problems).length;
+  const w = warningsOf(problems).length;
+  return `${countText(e, 'fejl', 'fejl')} og ${countText(w, 'advarsel', 'advarsler')}`;
+}
