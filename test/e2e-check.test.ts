@@ -147,8 +147,8 @@ describe('bad input: all problems at once, precisely located, in Danish, nothing
     writeFileSync(join(dir, 'barometer.json'), JSON.stringify(json));
     const r = runCli(['check', '--data', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('fejl: barometer.json, kolonne »brevdato«: Feltet »brevdato« er ikke en gyldig kalenderdato.');
-    expect(r.stderr).toContain('fejl: barometer.json, kolonne »titel«: Feltet »titel« mangler.');
+    expect(r.stderr).toContain('fejl: barometer.json, felt »brevdato«: Feltet »brevdato« er ikke en gyldig kalenderdato.');
+    expect(r.stderr).toContain('fejl: barometer.json, felt »titel«: Feltet »titel« mangler.');
 
     writeFileSync(join(dir, 'barometer.json'), '{ "id": "x", }');
     const r2 = runCli(['check', '--data', dir]);

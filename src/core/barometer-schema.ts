@@ -105,11 +105,21 @@ export function isRealIsoDate(s: string): boolean {
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
 }
 
-function zodProblems(file: string, error: z.ZodError): Problem[] {
+/** The value at a zod issue's path in the original input (undefined when absent). */
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = json;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function zodProblems(file: string, error: z.ZodError, json: unknown): Problem[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     let message = issue.message;
-    if (issue.code === 'invalid_type' && /undefined/.test(issue.message)) message = 'mangler';
+    if (issue.code === 'invalid_type' && valueAt(json, issue.path) === undefined) message = 'mangler';
     else if (issue.code === 'invalid_type') message = `har forkert type (${issue.message})`;
     else if (issue.code === 'unrecognized_keys') message = `ukendt felt: ${issue.keys.join(', ')}`;
     return {
@@ -130,7 +140,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: Problem[
 
 export function parseBarometer(json: unknown, file: string): Parsed<Barometer> {
   const r = barometerSchema.safeParse(json);
-  if (!r.success) return { ok: false, problems: zodProblems(file, r.error) };
+  if (!r.success) return { ok: false, problems: zodProblems(file, r.error, json) };
   const b = r.data;
   if (b.undersoegelsesperiode.fra > b.undersoegelsesperiode.til) {
     return {
@@ -152,7 +162,7 @@ export function parseBarometer(json: unknown, file: string): Parsed<Barometer> {
 /** Parses the rule set and checks that it is internally consistent. */
 export function parseRuleSet(json: unknown, file: string): Parsed<RuleSet> {
   const r = ruleSetSchema.safeParse(json);
-  if (!r.success) return { ok: false, problems: zodProblems(file, r.error) };
+  if (!r.success) return { ok: false, problems: zodProblems(file, r.error, json) };
   const rs = r.data;
   const problems: Problem[] = [];
   const known = new Set(rs.afgoerelser.map((a) => a.vaerdi));

@@ -36,7 +36,8 @@ export function quoteValue(value: string): string {
 export function formatProblem(p: Problem): string {
   const where: string[] = [p.file];
   if (p.row !== undefined) where.push(`række ${p.row}`);
-  if (p.column !== undefined) where.push(`kolonne »${p.column}«`);
+  // JSON files have fields, not columns.
+  if (p.column !== undefined) where.push(`${p.file.endsWith('.json') ? 'felt' : 'kolonne'} »${p.column}«`);
   if (p.value !== undefined) where.push(`værdi ${quoteValue(p.value)}`);
   const label = p.severity === 'error' ? 'fejl' : 'advarsel';
   return `${label}: ${where.join(', ')}: ${p.message}`;
