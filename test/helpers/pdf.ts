@@ -33,6 +33,66 @@ export function pdfToText(pathOrBuffer: string | Uint8Array): string {
   );
 }
 
+/** The PDF's text in reading order (no -layout): each table cell comes out whole,
+ *  so a case's row can be read as one run of text. */
+export function pdfToReadingText(pathOrBuffer: string | Uint8Array): string {
+  return withPdfFile(pathOrBuffer, (file) =>
+    execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+  );
+}
+
+export interface PdfWord {
+  page: number;
+  left: number;
+  top: number;
+  text: string;
+}
+
+/** Every word with its page and position (pdftotext -tsv), in content order. */
+export function pdfWords(pathOrBuffer: string | Uint8Array): PdfWord[] {
+  const tsv = withPdfFile(pathOrBuffer, (file) =>
+    execFileSync('pdftotext', ['-tsv', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+  );
+  return tsv
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split('\t'))
+    .filter((f) => f[0] === '5' && f[11] !== undefined)
+    .map((f) => ({ page: Number(f[1]), left: Number(f[6]), top: Number(f[7]), text: f[11] as string }));
+}
+
+/** Table rows of a PDF, rebuilt from word positions. A row starts at a word
+ *  matching `rowStart` (e.g. a sagsnummer) and holds every word below it down to
+ *  the next row start or an `isEnd` word on the same page. Above a full-width
+ *  `noteStart` word (e.g. "Bemærkning:") words are read column by column
+ *  (columns start at `columnLefts`), each top to bottom, so a cell wrapped over
+ *  two lines reads as one; the note is read line by line. */
+export function pdfTableRows(
+  words: readonly PdfWord[],
+  opts: { rowStart: (w: PdfWord) => boolean; isEnd: (w: PdfWord) => boolean; noteStart: string; columnLefts: (page: number) => number[] },
+): { key: string; cells: string; note?: string }[] {
+  const starts = words.filter(opts.rowStart).sort((a, b) => a.page - b.page || a.top - b.top);
+  const byLine = (a: PdfWord, b: PdfWord) => a.top - b.top || a.left - b.left;
+  return starts.map((s, i) => {
+    const next = starts[i + 1];
+    const stopTop = Math.min(
+      next && next.page === s.page ? next.top : Infinity,
+      ...words.filter((e) => e.page === s.page && e.top > s.top && opts.isEnd(e)).map((e) => e.top),
+    );
+    const inRow = words.filter((w) => w.page === s.page && w.top >= s.top - 1 && w.top < stopTop - 1);
+    const note = inRow.filter((w) => w.text === opts.noteStart).sort(byLine)[0];
+    const cellWords = note ? inRow.filter((w) => w.top < note.top - 1) : inRow;
+    const noteWords = note ? inRow.filter((w) => w.top >= note.top - 1).sort(byLine) : [];
+    const lefts = opts.columnLefts(s.page);
+    const column = (w: PdfWord) => lefts.filter((l) => w.left >= l - 1).length;
+    const cells = [...cellWords]
+      .sort((a, b) => column(a) - column(b) || byLine(a, b))
+      .map((w) => w.text)
+      .join(' ');
+    return { key: s.text, cells, ...(note ? { note: noteWords.slice(1).map((w) => w.text).join(' ') } : {}) };
+  });
+}
+
 /** The text of each page (pdftotext ends every page with \f; the empty tail is dropped). */
 export function pdfPages(pathOrBuffer: string | Uint8Array): string[] {
   const pages = pdfToText(pathOrBuffer).split('\f');
