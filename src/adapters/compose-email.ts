@@ -19,6 +19,9 @@ export async function composeEml(model: LetterModel, pdf: Buffer): Promise<Buffe
     messageId: `<${e.messageId}>`,
     date: new Date(e.date),
     attachments: [{ filename: e.attachmentName, content: pdf, contentType: 'application/pdf' }],
+    // SMTP requires CRLF line ends (RFC 5321 §2.3.8); writing them into the
+    // .eml means the file is byte for byte what goes on the wire.
+    newline: 'windows',
     // Not in @types/nodemailer, but honoured by MailComposer (mime-node baseBoundary).
     ...({ baseBoundary } as object),
     headers: { 'X-Kommunebrev-Kommunekode': model.kommune.kode, 'Content-Language': 'da' },
