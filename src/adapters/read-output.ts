@@ -1,0 +1,74 @@
+// Reads what `render` wrote, for `send` and `status`: the manifest and the
+// letter files with their sha256. File names come from the manifest and are
+// never allowed to point outside the folder.
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestLetter } from '../core/manifest.js';
+import type { LetterFiles } from '../core/send-check.js';
+
+export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; reason: 'missing' | 'invalid'; message: string };
+
+export async function readManifestFile(dir: string): Promise<ManifestRead> {
+  const path = join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'missing', message: `${path} findes ikke.` };
+    throw err;
+  }
+  try {
+    const m = JSON.parse(text) as Manifest;
+    if (m?.version !== MANIFEST_VERSION || !Array.isArray(m.letters) || typeof m.inputs !== 'object' || !m.barometer) {
+      return { ok: false, reason: 'invalid', message: `${path} er ikke et manifest fra denne version af kommunebrev.` };
+    }
+    for (const l of m.letters) {
+      for (const f of [l.pdf.file, l.eml.file]) {
+        if (typeof f !== 'string' || basename(f) !== f || f.startsWith('.')) {
+          return { ok: false, reason: 'invalid', message: `${path} indeholder et ugyldigt filnavn (${String(f)}).` };
+        }
+      }
+    }
+    return { ok: true, manifest: m };
+  } catch {
+    return { ok: false, reason: 'invalid', message: `${path} kan ikke læses (ikke gyldig JSON).` };
+  }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export async function readLetterFiles(dir: string, letter: ManifestLetter): Promise<LetterFiles> {
+  const files: LetterFiles = {};
+  const pdf = await readFile(join(dir, letter.pdf.file)).catch(() => undefined);
+  if (pdf) files.pdfSha256 = sha256(pdf);
+  const eml = await readFile(join(dir, letter.eml.file)).catch(() => undefined);
+  if (eml) {
+    files.emlSha256 = sha256(eml);
+    files.eml = eml;
+  }
+  return files;
+}
+
+/** The barometer folder for --out: DIR itself if it holds manifest.json, else its only subfolder that does. */
+export async function findBarometerDir(out: string): Promise<{ ok: true; dir: string } | { ok: false; message: string }> {
+  const dir = resolve(out);
+  const st = await stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) return { ok: false, message: `Mappen ${out} findes ikke. Angiv den outputmappe, som render skrev til (--out).` };
+  const isFile = async (p: string): Promise<boolean> => (await stat(p).catch(() => undefined))?.isFile() ?? false;
+  if (await isFile(join(dir, MANIFEST_FILE))) return { ok: true, dir };
+  const found: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.isDirectory() && !e.name.startsWith('.') && (await isFile(join(dir, e.name, MANIFEST_FILE)))) found.push(e.name);
+  }
+  found.sort();
+  const [only] = found;
+  if (only !== undefined && found.length === 1) return { ok: true, dir: join(dir, only) };
+  if (found.length === 0) return { ok: false, message: `Der er ingen breve (manifest.json) i ${out}. Skriv først brevene med »kommunebrev render«.` };
+  return {
+    ok: false,
+    message: `${out} indeholder flere barometre (${found.join(', ')}). Angiv en af dem, fx --out ${join(out, found[0] ?? '')}.`,
+  };
+}

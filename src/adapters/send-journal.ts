@@ -1,0 +1,239 @@
+// The send journal on disk (out/<id>/send-journal.jsonl) and the lock that
+// keeps two `send` runs apart (out/<id>/send.lock).
+//
+// Durability: the journal is opened with O_APPEND and every line is written
+// with one write() and fsynced before append() resolves, so a process killed
+// at any instant (kill -9) leaves whole lines; a power loss can at worst tear
+// the last line, which parseJournal() recognises and openJournal() cuts off
+// (keeping a copy) before it appends again. The directory is fsynced when the
+// journal file is created, so the file itself survives a power loss.
+import { hostname } from 'node:os';
+import { open, readFile, rename, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  JOURNAL_FILE,
+  LOCK_FILE,
+  parseJournal,
+  serializeEntry,
+  type JournalEntry,
+  type ParsedJournal,
+} from '../core/journal.js';
+import { syncDir } from './write-output.js';
+
+export class JournalDamagedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly lines: { line: number; text: string }[],
+  ) {
+    super(
+      `Sendejournalen ${file} er beskadiget (linje ${lines.map((l) => l.line).join(', ')} kan ikke læses). ` +
+        'Der sendes intet, før den er rettet: flyt filen væk, og gennemgå den, eller ret linjerne.',
+    );
+    this.name = 'JournalDamagedError';
+  }
+}
+
+export class LockHeldError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LockHeldError';
+  }
+}
+
+/** Reads the journal without changing it (for `status`). Missing file = empty journal. */
+export async function readJournal(dir: string): Promise<ParsedJournal & { exists: boolean }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(join(dir, JOURNAL_FILE));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ...parseJournal(new Uint8Array()), exists: false };
+    throw err;
+  }
+  return { ...parseJournal(bytes), exists: true };
+}
+
+// ---------------------------------------------------------------------------
+// Lock.
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+export interface Lock {
+  path: string;
+  /** A stale lock (its process is gone) was taken over; for a note to the user. */
+  tookOverFrom?: LockInfo;
+  release(): Promise<void>;
+  /** For the second Ctrl-C: removes the lock synchronously before the process exits. */
+  releaseSync(): void;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readLockInfo(path: string): Promise<LockInfo | undefined> {
+  try {
+    const info = JSON.parse(await readFile(path, 'utf8')) as Partial<LockInfo>;
+    if (typeof info.pid === 'number' && typeof info.host === 'string') return { pid: info.pid, host: info.host, started: String(info.started ?? '') };
+  } catch {
+    // unreadable or half-written: handled by the caller
+  }
+  return undefined;
+}
+
+/**
+ * Takes the lock with open(..., 'wx'): fails if the file exists. A lock left
+ * by a process that no longer runs on this machine (kill -9, power loss) is
+ * stale and is taken over; a live one, or one from another machine, refuses.
+ */
+export async function acquireLock(dir: string): Promise<Lock> {
+  const path = join(dir, LOCK_FILE);
+  const me: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+  let tookOverFrom: LockInfo | undefined;
+  for (let tries = 0; tries < 3; tries++) {
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(path, 'wx');
+      await fh.writeFile(`${JSON.stringify(me)}\n`);
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+      const lock: Lock = {
+        path,
+        release: async () => {
+          const now = await readLockInfo(path);
+          if (now?.pid === me.pid && now.host === me.host) await rm(path, { force: true });
+        },
+        releaseSync: () => {
+          try {
+            unlinkSync(path);
+          } catch {
+            // already gone
+          }
+        },
+      };
+      if (tookOverFrom) lock.tookOverFrom = tookOverFrom;
+      return lock;
+    } catch (err) {
+      await fh?.close().catch(() => undefined);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const other = await readLockInfo(path);
+    if (!other && (await isFresh(path))) {
+      // Unreadable but brand new: its writer may be between open() and write().
+      throw new LockHeldError('En anden afsendelse er ved at starte. Prøv igen om lidt.');
+    }
+    if (other && other.host !== me.host) {
+      throw new LockHeldError(
+        `Der kører måske allerede en afsendelse fra en anden maskine (${other.host}, pid ${other.pid}, startet ${other.started}). ` +
+          `Hvis du er sikker på, at den ikke kører, så slet ${path} og prøv igen.`,
+      );
+    }
+    if (other && processIsAlive(other.pid)) {
+      throw new LockHeldError(
+        `Der kører allerede en afsendelse af disse breve (pid ${other.pid}, startet ${other.started}). Vent, til den er færdig, ` +
+          `eller stop den med Ctrl-C. Hvis ingen afsendelse kører (fx efter genstart), så slet ${path} og prøv igen.`,
+      );
+    }
+    // Stale (or unreadable, i.e. its writer died before the first fsync):
+    // move it aside atomically and check that it is still the one we judged.
+    const aside = `${path}.stale-${process.pid}-${Date.now()}`;
+    try {
+      await rename(path, aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    const moved = await readLockInfo(aside);
+    if (other && moved && moved.pid !== other.pid) {
+      // Someone else took the lock in between: put theirs back and give up.
+      await rename(aside, path).catch(() => undefined);
+      throw new LockHeldError('En anden afsendelse er netop startet. Prøv igen, når den er færdig.');
+    }
+    await rm(aside, { force: true });
+    tookOverFrom = other ?? { pid: 0, host: me.host, started: 'ukendt' };
+  }
+  throw new LockHeldError(`Kunne ikke tage låsen ${path}. Prøv igen.`);
+}
+
+async function isFresh(path: string): Promise<boolean> {
+  const st = await stat(path).catch(() => undefined);
+  return st !== undefined && Date.now() - st.mtimeMs < 10_000;
+}
+
+export type LockState = { kind: 'none' } | { kind: 'running'; info: LockInfo } | { kind: 'stale'; info?: LockInfo } | { kind: 'elsewhere'; info: LockInfo };
+
+/** What the lock file says, without touching it (for `status`). */
+export async function inspectLock(dir: string): Promise<LockState> {
+  const path = join(dir, LOCK_FILE);
+  const st = await stat(path).catch(() => undefined);
+  if (!st) return { kind: 'none' };
+  const info = await readLockInfo(path);
+  if (!info) return (await isFresh(path)) ? { kind: 'running', info: { pid: 0, host: hostname(), started: '' } } : { kind: 'stale' };
+  if (info.host !== hostname()) return { kind: 'elsewhere', info };
+  return processIsAlive(info.pid) ? { kind: 'running', info } : { kind: 'stale', info };
+}
+
+// ---------------------------------------------------------------------------
+// Appending.
+
+export interface OpenJournal {
+  path: string;
+  entries: JournalEntry[];
+  /** Set when a torn last line (power loss during a write) was cut off; where its copy was saved. */
+  tornSavedTo?: string;
+  append(entry: JournalEntry): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the journal for appending; the caller must hold the lock. Repairs a torn tail first. */
+export async function openJournal(dir: string): Promise<OpenJournal> {
+  const path = join(dir, JOURNAL_FILE);
+  const parsed = await readJournal(dir);
+  if (parsed.damaged.length > 0) throw new JournalDamagedError(path, parsed.damaged);
+  let tornSavedTo: string | undefined;
+  if (parsed.torn) {
+    tornSavedTo = `${path}.torn-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await writeFile(tornSavedTo, parsed.torn.text);
+    await truncate(path, parsed.torn.offset);
+  }
+  const fh = await open(path, 'a');
+  if (parsed.missingNewline) await writeAll(fh, Buffer.from('\n'));
+  await fh.sync();
+  if (!parsed.exists) await syncDir(dir);
+  let closed = false;
+  const journal: OpenJournal = {
+    path,
+    entries: parsed.entries,
+    async append(entry) {
+      if (closed) throw new Error('send journal is closed');
+      await writeAll(fh, Buffer.from(serializeEntry(entry), 'utf8'));
+      await fh.sync();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await fh.close();
+    },
+  };
+  if (tornSavedTo) journal.tornSavedTo = tornSavedTo;
+  return journal;
+}
+
+async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < buf.length) {
+    const { bytesWritten } = await fh.write(buf, offset, buf.length - offset);
+    offset += bytesWritten;
+  }
+}

@@ -1,0 +1,73 @@
+// kommunebrev status: per kommune, what the send journal says (ikke sendt /
+// sendt / fejlet / uafklaret) and totals. Works from the out folder alone
+// (manifest.json + send-journal.jsonl); takes no lock and changes nothing
+// except refreshing the preview page.
+import { findBarometerDir, readManifestFile } from '../adapters/read-output.js';
+import { inspectLock, readJournal } from '../adapters/send-journal.js';
+import { writePreview } from '../adapters/write-preview.js';
+import { foldJournal, JOURNAL_FILE, lastIntentSha } from '../core/journal.js';
+import type { Manifest } from '../core/manifest.js';
+import { formatStatusTable, statusJson, statusRows, totals, totalsText } from '../core/send-report.js';
+import type { SendStatusMap } from '../core/send-status.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type Io } from './io.js';
+
+export interface StatusOptions {
+  out: string;
+  json?: boolean;
+}
+
+/**
+ * HOOK(preview): refreshes the preview page (index.html in the barometer
+ * folder) with the send status, after `send` and on `status`. The page is
+ * written by src/adapters/write-preview.ts (owned by the preview work);
+ * a failure here is reported but never changes the outcome of the command.
+ */
+export async function refreshPreview(io: Io, dir: string, manifest: Manifest, status?: SendStatusMap): Promise<void> {
+  try {
+    const s = status ?? foldJournal((await readJournal(dir)).entries);
+    await writePreview(dir, manifest, s);
+  } catch (err) {
+    io.err(`Bemærk: forhåndsvisningen kunne ikke opdateres med afsendelsesstatus (${(err as Error).message}).`);
+  }
+}
+
+export async function runStatus(opts: StatusOptions, io: Io): Promise<number> {
+  const found = await findBarometerDir(opts.out);
+  if (!found.ok) throw new UsageError(found.message);
+  const dir = found.dir;
+  const read = await readManifestFile(dir);
+  if (!read.ok) throw new UsageError(`${read.message} Kør »kommunebrev render« igen.`);
+  const manifest = read.manifest;
+  const journal = await readJournal(dir);
+  const status = foldJournal(journal.entries);
+  const rows = statusRows(manifest, status, lastIntentSha(journal.entries));
+  const t = totals(manifest.letters, status);
+
+  if (opts.json) io.out(JSON.stringify(statusJson(manifest, rows, t), null, 2));
+  else {
+    io.out(formatStatusTable(manifest, rows));
+    io.out('');
+    io.out(`I alt: ${totalsText(t)}.`);
+    if (!journal.exists) io.out(`Intet er sendt endnu (der er ingen sendejournal, ${JOURNAL_FILE}).`);
+    if (t.uafklaret > 0) {
+      io.out(
+        'Uafklaret betyder, at det ikke vides, om mailserveren modtog e-mailen. Undersøg det (mailserverens log, søg efter Message-ID), ' +
+          'og brug derefter »send --kommune X --mark-sent« (den kom frem) eller »send --kommune X --resend« (den kom ikke frem).',
+      );
+    }
+  }
+  if (journal.damaged.length > 0) {
+    io.err(`kommunebrev: Sendejournalen er beskadiget (linje ${journal.damaged.map((d) => d.line).join(', ')} kan ikke læses); status kan være ufuldstændig.`);
+    return EXIT_INVALID;
+  }
+  const lock = await inspectLock(dir);
+  if (lock.kind === 'running') io.err(`Bemærk: en afsendelse kører lige nu${lock.info.pid ? ` (pid ${lock.info.pid})` : ''}; status ændrer sig, mens den kører.`);
+  else if (lock.kind === 'elsewhere') io.err(`Bemærk: en afsendelse kører måske fra en anden maskine (${lock.info.host}, pid ${lock.info.pid}).`);
+  else if (lock.kind === 'stale') io.err('Bemærk: en tidligere afsendelse blev afbrudt uden at rydde op (fx kill eller strømsvigt). Kør send igen for at fortsætte, hvor den slap.');
+  if (journal.torn) io.err('Bemærk: sendejournalens sidste linje er ufuldstændig (afbrudt skrivning) og er ikke talt med.');
+  const byKode = new Set(manifest.letters.map((l) => l.kommunekode));
+  const orphans = [...status.keys()].filter((k) => !byKode.has(k));
+  if (orphans.length > 0) io.err(`Bemærk: sendejournalen nævner kommuner, som ikke har et brev i manifestet nu: ${orphans.join(', ')}.`);
+  await refreshPreview(io, dir, manifest, status);
+  return EXIT_OK;
+}
