@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { runCheck } from './commands/check.js';
 import { runRender } from './commands/render.js';
+import { runSend } from './commands/send.js';
+import { runStatus } from './commands/status.js';
+import { runPreview } from './commands/preview.js';
 import { EXIT_USAGE, UsageError, type Io } from './commands/io.js';
 
 const EXIT_UNEXPECTED = 3;
@@ -16,8 +19,19 @@ const io: Io = {
   interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   async ask(question) {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
+    // Ctrl-C or end of input at the prompt answers "" (= no) instead of
+    // leaving the question pending and the process exiting with code 0.
+    const answered = new AbortController();
+    rl.once('SIGINT', () => answered.abort());
+    rl.once('close', () => answered.abort());
     try {
-      return await rl.question(question);
+      return await rl.question(question, { signal: answered.signal });
+    } catch (err) {
+      if (answered.signal.aborted) {
+        process.stdout.write('\n');
+        return '';
+      }
+      throw err;
     } finally {
       rl.close();
     }
@@ -106,6 +120,32 @@ export function buildProgram(): Command {
     .option('--kommune <kode|navn>', 'skriv kun brevet til denne kommune (fx 173 eller Lyngby-Taarbæk)')
     .action(async (o: { data: string; out: string; kommune?: string }) => {
       process.exitCode = await runRender(o, io);
+    });
+
+  sub('send', 'send de skrevne breve som e-mail, hvert brev én gang (SMTP_URL, SMTP_USER og SMTP_PASS fra miljøet)')
+    .requiredOption('--data <mappe>', 'barometermappen, som brevene blev skrevet fra')
+    .requiredOption('--out <mappe>', 'outputmappen fra render')
+    .option('--kommune <kode|navn>', 'send kun til denne kommune')
+    .option('--resend', 'send brevet til --kommune igen med vilje, også hvis det er sendt eller uafklaret')
+    .option('--mark-sent', 'registrér et uafklaret brev til --kommune som modtaget (sender intet)')
+    .option('--rate <hastighed>', 'højst så mange e-mails, fx 5/s eller 60/min (ellers sendeHastighed i barometer.json)')
+    .option('--yes', 'spørg ikke om bekræftelse (til scripts)')
+    .action(async (o: { data: string; out: string; kommune?: string; resend?: boolean; markSent?: boolean; rate?: string; yes?: boolean }) => {
+      process.exitCode = await runSend(o, io);
+    });
+
+  sub('status', 'vis for hver kommune, om brevet er sendt, fejlet eller uafklaret')
+    .requiredOption('--out <mappe>', 'outputmappen fra render (eller barometermappen i den)')
+    .option('--json', 'skriv status som JSON på standard output')
+    .action(async (o: { out: string; json?: boolean }) => {
+      process.exitCode = await runStatus(o, io);
+    });
+
+  sub('preview', 'vis forhåndsvisningen af brevene i en browser via en lokal webserver (kun denne maskine)')
+    .requiredOption('--out <mappe>', 'outputmappen fra render (eller barometermappen i den)')
+    .option('--port <port>', 'porten på 127.0.0.1 (standard: en ledig port)')
+    .action(async (o: { out: string; port?: string }) => {
+      process.exitCode = await runPreview(o, io);
     });
 
   return program;

@@ -1,5 +1,5 @@
 // kommunebrev render: read → validate → assess → compose → render → write.
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { composeEml } from '../adapters/compose-email.js';
 import { renderLetterPdf } from '../adapters/render-pdf.js';
 import {
@@ -9,6 +9,7 @@ import {
   writeLetterFile,
   writeManifest,
 } from '../adapters/write-output.js';
+import { writePreview } from '../adapters/write-preview.js';
 import { assessNationalPicture } from '../core/assess.js';
 import { composeLetters } from '../core/compose-letter.js';
 import { findKommune } from '../core/find-kommune.js';
@@ -99,6 +100,7 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
     if (removed.length > 0) note = `Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`;
   }
   await writeManifest(dir, manifest);
+  const page = await writePreview(dir, manifest);
 
   const seconds = (performance.now() - started) / 1000;
   const sager = written.reduce((n, l) => n + l.antalSager, 0);
@@ -108,5 +110,6 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
     `Skrev ${countText(written.length, 'brev', 'breve')} (${countText(sager, 'sag', 'sager')}) som PDF og e-mail til ${join(opts.out, data.barometer.id)} på ${seconds.toFixed(1).replace('.', ',')} s; ${countText(warnings, 'advarsel', 'advarsler')}.`,
   );
   io.out(`Manifest: ${join(opts.out, data.barometer.id, 'manifest.json')}. Intet er sendt.`);
+  io.out(`Forhåndsvisning: ${join(opts.out, data.barometer.id, basename(page))} (åbn den i en browser, eller kør »kommunebrev preview --out ${opts.out}«).`);
   return EXIT_OK;
 }

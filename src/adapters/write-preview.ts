@@ -1,0 +1,36 @@
+// Writes the preview page (index.html) and one email page per letter into the
+// barometer's out folder, atomically. Called by `render` and, with the send
+// journal's status map, by `status`.
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Manifest } from '../core/manifest.js';
+import { emailPageFile, PREVIEW_FILE, renderEmailPageHtml, renderPreviewHtml } from '../core/render-preview.js';
+import type { SendStatusMap } from '../core/send-status.js';
+import { syncDir, writeFileAtomic } from './write-output.js';
+
+const EMAIL_PAGE = /^\d{3}-[a-z0-9-]+\.email\.html$/;
+
+async function writeIfChanged(path: string, content: string): Promise<void> {
+  const old = await readFile(path, 'utf8').catch(() => undefined);
+  if (old !== content) await writeFileAtomic(path, content);
+}
+
+/** Writes index.html and the email pages; removes email pages of letters no
+ *  longer in the manifest. Returns the path of index.html. */
+export async function writePreview(dir: string, manifest: Manifest, sendStatus?: SendStatusMap): Promise<string> {
+  const pages = new Set<string>();
+  for (const letter of manifest.letters) {
+    const file = emailPageFile(letter);
+    // The name comes from the manifest: never let it point outside the folder.
+    if (basename(file) !== file || file.startsWith('.')) throw new Error(`Ugyldigt filnavn i manifestet: ${letter.eml.file}`);
+    await writeIfChanged(join(dir, file), renderEmailPageHtml(manifest, letter));
+    pages.add(file);
+  }
+  for (const name of await readdir(dir)) {
+    if (EMAIL_PAGE.test(name) && !pages.has(name)) await rm(join(dir, name));
+  }
+  const path = join(dir, PREVIEW_FILE);
+  await writeFileAtomic(path, renderPreviewHtml(manifest, sendStatus));
+  await syncDir(dir);
+  return path;
+}

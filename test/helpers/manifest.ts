@@ -1,0 +1,55 @@
+// A manifest as `render` writes it, from a small but real pipeline run (no PDFs):
+// for tests of the preview page and the preview server.
+import { readFileSync } from 'node:fs';
+import { assessNationalPicture } from '../../src/core/assess.js';
+import { compileTemplates, composeLetters } from '../../src/core/compose-letter.js';
+import { MANIFEST_VERSION, manifestLetter, type Manifest } from '../../src/core/manifest.js';
+import { validateBarometerData } from '../../src/core/validate.js';
+import { afslagRow, caseRow, exampleBarometer, exampleRuleSet, KOMMUNE_HEADER, kommuneRow, SAGER_HEADER, table } from '../core/table-builders.js';
+import { REPO } from './cli.js';
+
+function templates() {
+  const read = (f: string) => ({ file: f, source: readFileSync(`${REPO}/templates/handicapsagsbarometer/${f}`, 'utf8') });
+  const t = compileTemplates({ brev: read('brev.hbs'), emailEmne: read('email-emne.hbs'), emailTekst: read('email-tekst.hbs'), emailHtml: read('email-html.hbs') });
+  if (!t.ok) throw new Error(JSON.stringify(t.problems));
+  return t.templates;
+}
+
+export function exampleManifest(): Manifest {
+  const r = validateBarometerData({
+    barometer: exampleBarometer(),
+    ruleSet: exampleRuleSet(),
+    kommuner: table('kommuner.csv', KOMMUNE_HEADER, [
+      kommuneRow(),
+      kommuneRow({ kommunekode: '101', navn: 'Københavns Kommune', email: 'kk@kk.example' }),
+      kommuneRow({ kommunekode: '825', navn: 'Læsø Kommune', email: 'laesoe@laesoe.example' }),
+    ]),
+    sager: table('sager.csv', SAGER_HEADER, [
+      caseRow(),
+      caseRow({ sagsnummer: 'HSB23-0002', sagsoplysning: 'væsentlig', 'overholder regler og praksis': 'nej' }),
+      afslagRow({ sagsnummer: 'HSB23-0003', kommunekode: '101', begrundelse: 'væsentlig', klagevejledning: 'ikke overholdt', 'overholder regler og praksis': 'nej' }),
+      afslagRow({ sagsnummer: 'HSB23-0004', kommunekode: '101' }),
+      caseRow({ sagsnummer: 'HSB23-0005', kommunekode: '101', helhedsvurdering: 'ikke overholdt' }),
+    ]),
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  const data = r.data;
+  const letters = composeLetters(data, templates()).map((model) =>
+    manifestLetter(
+      model,
+      { file: `${model.filBase}.pdf`, sha256: '0'.repeat(64), bytes: 40_000 },
+      { file: `${model.filBase}.eml`, sha256: '1'.repeat(64), bytes: 60_000 },
+      model.kommune.kode === '173' ? ['advarsel: sager.csv, række 3: Afgørelsesdatoen ligger uden for undersøgelsesperioden.'] : [],
+    ),
+  );
+  const withCases = new Set(data.cases.map((c) => c.kommunekode));
+  return {
+    version: MANIFEST_VERSION,
+    barometer: { id: data.barometer.id, titel: data.barometer.titel, brevdato: data.barometer.brevdato, eksempeldata: data.barometer.eksempeldata },
+    inputs: {},
+    national: assessNationalPicture(data.cases, data.ruleSet),
+    letters,
+    kommunerUdenSager: data.kommuner.filter((k) => !withCases.has(k.kode)).map((k) => ({ kommunekode: k.kode, navn: k.navn, email: k.email })),
+    advarsler: ['advarsel: sager.csv, række 3: Afgørelsesdatoen ligger uden for undersøgelsesperioden.'],
+  };
+}
