@@ -1,7 +1,7 @@
 // kommunebrev render: read → validate → assess → compose → render → write.
 import { basename, join, resolve } from 'node:path';
-import { composeEml } from '../adapters/compose-email.js';
-import { renderLetterPdf } from '../adapters/render-pdf.js';
+import { renderLetters } from '../adapters/render-pool.js';
+import { inspectLock, readJournal } from '../adapters/send-journal.js';
 import {
   ensureDir,
   readManifest,
@@ -14,6 +14,7 @@ import { assessNationalPicture } from '../core/assess.js';
 import { composeLetters } from '../core/compose-letter.js';
 import { findKommune } from '../core/find-kommune.js';
 import { MANIFEST_VERSION, manifestLetter, warningsByKommune, type Manifest, type ManifestLetter } from '../core/manifest.js';
+import { foldJournal } from '../core/journal.js';
 import { countText, formatProblem } from '../core/problems.js';
 import { EXIT_OK, progress, reportInvalid, reportWarnings, UsageError, type Io } from './io.js';
 import { loadBarometer } from './load.js';
@@ -39,6 +40,12 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
   }
 
   const dir = resolve(opts.out, data.barometer.id);
+  // Rewriting letters under a running send would make it refuse midway (the
+  // checksums change); say so now instead.
+  const lock = await inspectLock(dir);
+  if (lock.kind === 'running' || lock.kind === 'elsewhere') {
+    throw new UsageError(`En afsendelse (kommunebrev send) kører i ${dir}. Vent til den er færdig, før brevene skrives igen.`);
+  }
   await ensureDir(dir);
   reportWarnings(io, loaded.problems);
 
@@ -49,14 +56,12 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
   const tick = progress(io, 'Skriver breve', letters.length);
   tick(0);
   const written: ManifestLetter[] = [];
-  for (const [i, model] of letters.entries()) {
-    const pdf = await renderLetterPdf(model);
-    const eml = await composeEml(model, pdf);
+  await renderLetters(letters, async ({ model, pdf, eml }, i) => {
     const pdfFile = await writeLetterFile(dir, `${model.filBase}.pdf`, pdf);
     const emlFile = await writeLetterFile(dir, `${model.filBase}.eml`, eml);
     written.push(manifestLetter(model, pdfFile, emlFile, (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem)));
     tick(i + 1, model.kommune.navn);
-  }
+  });
 
   const withCases = new Set(data.cases.map((c) => c.kommunekode));
   const fresh: Manifest = {
@@ -100,7 +105,16 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
     if (removed.length > 0) note = `Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`;
   }
   await writeManifest(dir, manifest);
-  const page = await writePreview(dir, manifest);
+  // Letters may already have been sent from this folder: keep their status on
+  // the page, and remind the user that re-rendering does not re-send.
+  const journal = await readJournal(dir);
+  const sendStatus = journal.exists ? foldJournal(journal.entries) : undefined;
+  const page = await writePreview(dir, manifest, sendStatus);
+  if (sendStatus && sendStatus.size > 0) {
+    io.err(
+      `Bemærk: ${countText(sendStatus.size, 'kommune', 'kommuner')} har allerede en afsendelse i journalen. Breve, der er sendt, sendes ikke igen automatisk; se »kommunebrev status --out ${opts.out}«.`,
+    );
+  }
 
   const seconds = (performance.now() - started) / 1000;
   const sager = written.reduce((n, l) => n + l.antalSager, 0);
