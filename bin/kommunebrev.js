@@ -8,5 +8,13 @@ if (!existsSync(cli)) {
   process.stderr.write('kommunebrev er ikke bygget endnu. Kør »npm ci« eller »npm run build« i projektmappen.\n');
   process.exit(3);
 }
+// A reader that stops early (`kommunebrev check | head`) closes the pipe;
+// that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 const { main } = await import(cli.href);
 process.exitCode = await main(process.argv);

@@ -46,9 +46,17 @@ const TITLES: Record<string, string> = {
   'Global Options:': 'Fælles tilvalg:',
 };
 
+const danishUsage = (s: string): string => s.replace('[options]', '[tilvalg]').replace('[command]', '[kommando]');
+
 class DanishHelp extends Help {
   override styleTitle(str: string): string {
     return TITLES[str] ?? str;
+  }
+  override commandUsage(cmd: Command): string {
+    return danishUsage(super.commandUsage(cmd));
+  }
+  override subcommandTerm(cmd: Command): string {
+    return danishUsage(super.subcommandTerm(cmd));
   }
 }
 
