@@ -21,6 +21,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'csv-parse/sync';
+import reportFigures from '../data/report-2023-figures.json' with { type: 'json' };
+import { slugify } from '../src/core/parse-values.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(REPO, 'data', '2023-ledsagelse');
@@ -223,18 +225,8 @@ const EXPECTED_KODER = (
 
 const kode3 = (k: number): string => String(k).padStart(3, '0');
 
-/** ASCII slug for the email domain: æ→ae, ø→oe, å→aa. */
-function slug(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'oe')
-    .replace(/å/g, 'aa')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
+/** ASCII slug for the email domain: æ→ae, ø→oe, å→aa (the same slugify as the letters' file names). */
+const slug = slugify;
 
 const STREETS = [
   'Rådhusvej',
@@ -286,28 +278,8 @@ function buildKommuner(): KommuneRow[] {
 // Target figures (the 2023 report)
 // ---------------------------------------------------------------------------
 
-const TARGET = {
-  sager: 385,
-  kommuner: 98,
-  afgoerelser: { bevilling: 293, 'delvist afslag': 18, afslag: 74 },
-  overholder: 205,
-  medMangel: 198,
-  medVaesentligMangel: 180,
-  mangler: {
-    sagsoplysning: { i_alt: 165, vaesentlig: 162 },
-    begrundelse: { i_alt: 21, vaesentlig: 18 },
-    hjemmel: { i_alt: 27, vaesentlig: 16 },
-    'skøn under regel': { i_alt: 1, vaesentlig: 0 },
-    vurdering: { i_alt: 91, vaesentlig: 90 },
-    partshøring: { i_alt: 0, vaesentlig: 0 },
-  },
-  regler: {
-    klagevejledning: { overholdt: 65, 'ikke overholdt': 27, 'ikke relevant': 293, 'kan ikke vurderes': 0 },
-    sagsbehandlingstid: { overholdt: 212, 'ikke overholdt': 101, 'ikke relevant': 0, 'kan ikke vurderes': 72 },
-    helhedsvurdering: { overholdt: 142, 'ikke overholdt': 157, 'ikke relevant': 0, 'kan ikke vurderes': 86 },
-    handleplan: { overholdt: 58, 'ikke overholdt': 26, 'ikke relevant': 74, 'kan ikke vurderes': 227 },
-  },
-};
+// The 2023 report's national figures (seed 001, figures 1–10); the e2e tests use the same file.
+const TARGET = reportFigures;
 
 const N_SAGER = TARGET.sager;
 const N_NO_REFUSAL_KOMMUNER = 14;

@@ -1,40 +1,14 @@
 // End to end, continued: `send` killed (kill -9) at random moments and
 // interrupted (Ctrl-C), then run again; and credentials kept out of every
 // output and file. Same fixture and server as send-e2e.test.ts.
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { foldJournal, JOURNAL_FILE, LOCK_FILE, parseJournal, type JournalEntry } from '../src/core/journal.js';
-import { tempDir } from './helpers/cli.js';
-import { addressOf, KOMMUNER, renderedFixture, runCliAsync, spawnCli, type SendFixture } from './helpers/send-data.js';
-import { startSmtp, type Behaviour, type TestSmtp } from './helpers/smtp.js';
+import { addressOf, KOMMUNER, spawnCli, type SendFixture } from './helpers/send-data.js';
+import { useSendHarness } from './helpers/send-harness.js';
 
-let base: SendFixture;
-beforeAll(() => {
-  base = renderedFixture();
-});
-
-/** A private copy of the rendered base fixture. */
-function fixture(): SendFixture {
-  const root = tempDir('kommunebrev-send-');
-  cpSync(base.root, root, { recursive: true });
-  return { root, data: join(root, 'data'), out: join(root, 'out'), dir: join(root, 'out', '2023-ledsagelse'), bin: base.bin };
-}
-
-const servers: TestSmtp[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function smtp(b: Behaviour = {}): Promise<TestSmtp> {
-  const s = await startSmtp(b);
-  servers.push(s);
-  return s;
-}
-
-function send(f: SendFixture, server: TestSmtp | string | undefined, extra: string[] = [], env: Record<string, string | undefined> = {}) {
-  const url = typeof server === 'string' ? server : server?.url;
-  return runCliAsync(f.bin, ['send', '--data', f.data, '--out', f.out, '--yes', ...extra], { ...(url ? { SMTP_URL: url } : {}), ...env });
-}
+const { fixture, smtp, send } = useSendHarness();
 
 function journalOf(f: SendFixture): JournalEntry[] {
   const path = join(f.dir, JOURNAL_FILE);
