@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writePreview } from '../src/adapters/write-preview.js';
-import { emailPageFile, escapeHtml, formatDanishDateTime, renderEmailPageHtml, renderPreviewHtml } from '../src/core/render-preview.js';
+import { formatDanishDateTime } from '../src/core/danish.js';
+import { emailPageFile, escapeHtml, renderEmailPageHtml, renderPreviewHtml } from '../src/core/render-preview.js';
 import type { SendStatusMap } from '../src/core/send-status.js';
 import { exampleManifest } from './helpers/manifest.js';
 

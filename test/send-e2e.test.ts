@@ -6,10 +6,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { foldJournal, JOURNAL_FILE, LOCK_FILE, parseJournal, type JournalEntry } from '../src/core/journal.js';
+import { foldJournal, JOURNAL_FILE, LOCK_FILE } from '../src/core/journal.js';
 import type { Manifest } from '../src/core/manifest.js';
 import { addressOf, KOMMUNER, renderedFixture, runCliAsync, smtpCanonical, type SendFixture } from './helpers/send-data.js';
-import { useSendHarness } from './helpers/send-harness.js';
+import { journalOf, useSendHarness } from './helpers/send-harness.js';
 
 const { fixture, smtp, send } = useSendHarness();
 
@@ -17,13 +17,6 @@ function manifestOf(f: SendFixture): Manifest {
   return JSON.parse(readFileSync(join(f.dir, 'manifest.json'), 'utf8')) as Manifest;
 }
 
-function journalOf(f: SendFixture): JournalEntry[] {
-  const path = join(f.dir, JOURNAL_FILE);
-  if (!existsSync(path)) return [];
-  const p = parseJournal(readFileSync(path));
-  expect(p.damaged).toEqual([]);
-  return p.entries;
-}
 
 function stateOf(f: SendFixture, kode: string): string | undefined {
   return foldJournal(journalOf(f)).get(kode)?.state;

@@ -4,19 +4,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { foldJournal, JOURNAL_FILE, LOCK_FILE, parseJournal, type JournalEntry } from '../src/core/journal.js';
-import { addressOf, KOMMUNER, spawnCli, type SendFixture } from './helpers/send-data.js';
-import { useSendHarness } from './helpers/send-harness.js';
+import { foldJournal, LOCK_FILE } from '../src/core/journal.js';
+import { addressOf, KOMMUNER, spawnCli } from './helpers/send-data.js';
+import { journalOf, useSendHarness } from './helpers/send-harness.js';
 
 const { fixture, smtp, send } = useSendHarness();
 
-function journalOf(f: SendFixture): JournalEntry[] {
-  const path = join(f.dir, JOURNAL_FILE);
-  if (!existsSync(path)) return [];
-  const p = parseJournal(readFileSync(path));
-  expect(p.damaged).toEqual([]);
-  return p.entries;
-}
 
 const ALL = KOMMUNER.map(([kode]) => kode);
 

@@ -18,3 +18,46 @@ export function joinDanish(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} og ${items[items.length - 1]}`;
 }
+
+// Times are shown in Danish local time (Europe/Copenhagen), whatever the
+// machine's time zone; the journal stores UTC.
+const CPH_LONG = new Intl.DateTimeFormat('da-DK', {
+  timeZone: 'Europe/Copenhagen',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const CPH_SHORT = new Intl.DateTimeFormat('da-DK', {
+  timeZone: 'Europe/Copenhagen',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+function partsOf(format: Intl.DateTimeFormat, d: Date): (type: Intl.DateTimeFormatPartTypes) => string {
+  const parts = format.formatToParts(d);
+  return (type) => parts.find((p) => p.type === type)?.value ?? '';
+}
+
+/** "2024-05-08T08:15:00Z" -> "8. maj 2024 kl. 10.15" (Danish time). Unparseable input is shown as is. */
+export function formatDanishDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const part = partsOf(CPH_LONG, d);
+  return `${Number(part('day'))}. ${part('month')} ${part('year')} kl. ${part('hour')}.${part('minute')}`;
+}
+
+/** "2024-05-08T08:15:03.120Z" -> "08.05.2024 10.15.03" (Danish time), for tables. */
+export function formatTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const part = partsOf(CPH_SHORT, d);
+  return `${part('day')}.${part('month')}.${part('year')} ${part('hour')}.${part('minute')}.${part('second')}`;
+}

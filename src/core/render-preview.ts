@@ -6,7 +6,7 @@
 // hashes of the inline style and script forbids anything else to run or load.
 import { createHash } from 'node:crypto';
 import { percent, type FigureRow } from './assess.js';
-import { formatDanishDate } from './danish.js';
+import { formatDanishDate, formatDanishDateTime } from './danish.js';
 import type { Manifest, ManifestLetter } from './manifest.js';
 import { countText } from './problems.js';
 import type { KommuneSendStatus, SendStatusMap } from './send-status.js';
@@ -49,23 +49,6 @@ function capitalize(s: string): string {
   return s.charAt(0).toLocaleUpperCase('da') + s.slice(1);
 }
 
-const DATE_TIME = new Intl.DateTimeFormat('da-DK', {
-  timeZone: 'Europe/Copenhagen',
-  year: 'numeric',
-  month: 'long',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** "2024-05-08T08:15:00Z" -> "8. maj 2024 kl. 10.15" (Danish time). Unparseable input is shown as is. */
-export function formatDanishDateTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const part = (type: Intl.DateTimeFormatPartTypes): string => DATE_TIME.formatToParts(d).find((p) => p.type === type)?.value ?? '';
-  return `${Number(part('day'))}. ${part('month')} ${part('year')} kl. ${part('hour')}.${part('minute')}`;
-}
 
 function safeDate(iso: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? formatDanishDate(iso) : iso;

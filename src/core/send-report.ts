@@ -1,28 +1,11 @@
 // Danish texts for `send` and `status`: what an SMTP error means, the status
 // table, the totals, and the JSON form of the status. Pure.
+import { formatTime } from './danish.js';
 import type { DataProgress, SmtpErrorClass, SmtpErrorInfo } from './journal.js';
 import type { Manifest, ManifestLetter } from './manifest.js';
 import { countText } from './problems.js';
 import type { KommuneSendStatus, SendStatusMap } from './send-status.js';
 
-const DATE_TIME = new Intl.DateTimeFormat('da-DK', {
-  timeZone: 'Europe/Copenhagen',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** "2024-05-08T08:15:03.120Z" -> "08.05.2024 10.15.03" (Danish time). */
-export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const part = (type: Intl.DateTimeFormatPartTypes): string => DATE_TIME.formatToParts(d).find((p) => p.type === type)?.value ?? '';
-  return `${part('day')}.${part('month')}.${part('year')} ${part('hour')}.${part('minute')}.${part('second')}`;
-}
 
 /** One line about a failed attempt, for the journal and the terminal. */
 export function describeSmtpError(err: SmtpErrorInfo, cls: SmtpErrorClass, progress: DataProgress): string {

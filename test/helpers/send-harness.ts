@@ -1,9 +1,10 @@
 // The shared setup of the send end-to-end tests: one rendered fixture per
 // file, a private copy per test, SMTP servers closed after each test, and a
 // `send` runner. Call useSendHarness() at the top level of a test file.
-import { cpSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll } from 'vitest';
+import { afterEach, beforeAll, expect } from 'vitest';
+import { JOURNAL_FILE, parseJournal, type JournalEntry } from '../../src/core/journal.js';
 import { tempDir } from './cli.js';
 import { renderedFixture, runCliAsync, type SendFixture } from './send-data.js';
 import { startSmtp, type Behaviour, type TestSmtp } from './smtp.js';
@@ -37,4 +38,13 @@ export function useSendHarness() {
   }
 
   return { fixture, smtp, send };
+}
+
+/** The fixture's send journal, which must never be damaged. */
+export function journalOf(f: SendFixture): JournalEntry[] {
+  const path = join(f.dir, JOURNAL_FILE);
+  if (!existsSync(path)) return [];
+  const p = parseJournal(readFileSync(path));
+  expect(p.damaged).toEqual([]);
+  return p.entries;
 }
