@@ -1,13 +1,13 @@
 // Reads a barometer folder (barometer.json, the rule set, kommuner.csv,
 // sager.csv) and the letter templates. All file-system access for input
 // lives here; everything returned is data, every failure a Problem.
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBarometer, parseRuleSet, type Barometer } from '../core/barometer-schema.js';
 import type { TemplateSources } from '../core/compose-letter.js';
 import { decodeCsvBytes, parseCsv } from '../core/parse-csv.js';
+import { sha256 } from '../core/sha256.js';
 import type { Problem, RawTable, RuleSet } from '../core/types.js';
 
 /** The tool's own templates/ folder (next to src/ and dist/). */
@@ -30,10 +30,6 @@ export interface BarometerInput {
   /** sha256 of every input file, keyed by a stable name; `send` checks these. */
   inputHashes: Record<string, string>;
   problems: Problem[];
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function readBytes(path: string, label: string, problems: Problem[]): Promise<Buffer | undefined> {

@@ -1,11 +1,11 @@
 // Reads what `render` wrote, for `send` and `status`: the manifest and the
 // letter files with their sha256. File names come from the manifest and are
 // never allowed to point outside the folder.
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestLetter } from '../core/manifest.js';
 import type { LetterFiles } from '../core/send-check.js';
+import { sha256 } from '../core/sha256.js';
 
 export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; reason: 'missing' | 'invalid'; message: string };
 
@@ -36,9 +36,6 @@ export async function readManifestFile(dir: string): Promise<ManifestRead> {
   }
 }
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 export async function readLetterFiles(dir: string, letter: ManifestLetter): Promise<LetterFiles> {
   const files: LetterFiles = {};

@@ -1,10 +1,10 @@
 // The file writer. Every file is written to a temporary name, flushed, and
 // renamed into place, so a crash never leaves a half-written letter or
 // manifest behind (rename is atomic within a directory on POSIX).
-import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MANIFEST_FILE, type Manifest, type ManifestFile } from '../core/manifest.js';
+import { sha256 } from '../core/sha256.js';
 
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -30,19 +30,11 @@ export async function syncDir(dir: string): Promise<void> {
 
 export async function writeLetterFile(dir: string, file: string, data: Buffer): Promise<ManifestFile> {
   await writeFileAtomic(join(dir, file), data);
-  return { file, sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length };
+  return { file, sha256: sha256(data), bytes: data.length };
 }
 
 export async function ensureDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-}
-
-export async function readManifest(dir: string): Promise<Manifest | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {

@@ -1,10 +1,10 @@
 // kommunebrev render: read → validate → assess → compose → render → write.
 import { basename, join, resolve } from 'node:path';
+import { readManifestFile } from '../adapters/read-output.js';
 import { renderLetters } from '../adapters/render-pool.js';
 import { inspectLock, readJournal } from '../adapters/send-journal.js';
 import {
   ensureDir,
-  readManifest,
   removeStaleLetters,
   writeLetterFile,
   writeManifest,
@@ -86,7 +86,10 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
   if (opts.kommune !== undefined) {
     // One kommune re-rendered: keep the other letters if they were rendered
     // from the same inputs; otherwise they are stale and are left out.
-    const previous = await readManifest(dir);
+    // The same validated reader send uses: an unreadable or old manifest
+    // counts as no previous render.
+    const read = await readManifestFile(dir);
+    const previous = read.ok ? read.manifest : undefined;
     const sameInputs = previous !== undefined && JSON.stringify(previous.inputs) === JSON.stringify(inputHashes);
     if (sameInputs && previous) {
       const replaced = new Set(written.map((l) => l.kommunekode));

@@ -1,10 +1,10 @@
 // Composes the letter model for each kommune: plain data that feeds the PDF,
 // the email and the preview page. Pure: template sources come in as strings.
-import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { assessCase, compareCases } from './assess.js';
 import { antalSagerTekst, formatDanishDate, joinDanish } from './danish.js';
 import { slugify } from './parse-values.js';
+import { sha256 } from './sha256.js';
 import type { Case, Kommune, LetterModel, Problem, TextBlock, ValidatedData } from './types.js';
 
 /** Template sources, keyed by role. File names are for messages only. */
@@ -122,10 +122,7 @@ export function composeLetter(data: ValidatedData, kommune: Kommune, cases: read
   const attachmentName = `${b.titel} - ${kommune.navn}.pdf`.replace(/[\\/:*?"<>|]/g, '-');
   // The Message-ID names this exact letter: same content, same ID (so a resend
   // of the same letter can be recognised); changed content, new ID (RFC 5322 §3.6.4).
-  const contentHash = createHash('sha256')
-    .update(JSON.stringify({ id: b.id, brevdato: b.brevdato, kommune, sager }))
-    .digest('hex')
-    .slice(0, 16);
+  const contentHash = sha256(JSON.stringify({ id: b.id, brevdato: b.brevdato, kommune, sager })).slice(0, 16);
   const emailContext = { ...context, attachmentName };
 
   return {
