@@ -3,14 +3,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { composeEml } from '../dist/adapters/compose-email.js';
-import { renderLetterPdf } from '../dist/adapters/render-pdf.js';
-import { renderThreads } from '../dist/adapters/render-pool.js';
-import { writeLetterFile } from '../dist/adapters/write-output.js';
+import { composeEml } from '../dist/adapters/letters/compose-email.js';
+import { renderLetterPdf } from '../dist/adapters/letters/render-pdf.js';
+import { renderThreads } from '../dist/adapters/letters/render-pool.js';
+import { writeLetterFile } from '../dist/adapters/letters/write-output.js';
 import { loadBarometer } from '../dist/commands/load.js';
 import { runRender } from '../dist/commands/render.js';
-import { assessNationalFigures } from '../dist/core/assess.js';
-import { composeLetters } from '../dist/core/compose-letter.js';
+import { assessNationalFigures } from '../dist/core/letters/assess.js';
+import { composeLetters } from '../dist/core/letters/compose-letter.js';
 
 const DATA = process.argv[2] ?? 'data/2023-ledsagelse';
 const ms = (t0) => performance.now() - t0;

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import reportFigures from '../data/report-2023-figures.json' with { type: 'json' };
-import { slugify } from '../src/core/parse-values.js';
+import { slugify } from '../src/core/letters/parse-values.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(REPO, 'data', '2023-ledsagelse');

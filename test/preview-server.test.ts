@@ -5,7 +5,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writePreview } from '../src/adapters/write-preview.js';
+import { writePreview } from '../src/adapters/preview/write-preview.js';
 import { findPreviewRoot, startPreviewServer, type PreviewServer } from '../src/commands/preview.js';
 import { BIN, REPO, tempDir } from './helpers/cli.js';
 import { exampleManifest } from './helpers/manifest.js';

@@ -3,10 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writePreview } from '../src/adapters/write-preview.js';
+import { writePreview } from '../src/adapters/preview/write-preview.js';
 import { formatDanishDateTime } from '../src/core/danish.js';
-import { emailPageFile, escapeHtml, renderEmailPageHtml, renderPreviewHtml } from '../src/core/render-preview.js';
-import type { SendStatusMap } from '../src/core/send-status.js';
+import { emailPageFile, escapeHtml, renderEmailPageHtml, renderPreviewHtml } from '../src/core/preview/render-preview.js';
+import type { SendStatusMap } from '../src/core/send/send-status.js';
 import { exampleManifest } from './helpers/manifest.js';
 
 const text = (html: string): string =>

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderLetterPdf } from '../src/adapters/render-pdf.js';
+import { renderLetterPdf } from '../src/adapters/letters/render-pdf.js';
 import type { CaseView, LetterModel } from '../src/core/types.js';
 import { aCaseView, aDefectiveCaseView, aKommune, aLetterModel, someCaseViews } from './builders.js';
 import { hasCommand, hasPreflight, pdfInfo, pdfPages, pdfToText, preflightPdfA1b, squash } from './helpers/pdf.js';

@@ -17,12 +17,12 @@ import {
   type JournalEntry,
   type SmtpErrorClass,
   type SmtpErrorInfo,
-} from '../src/core/journal.js';
-import { checkEml } from '../src/core/eml-headers.js';
-import { changedInputs, checkRender } from '../src/core/send-check.js';
-import { isLoopbackHost, parseSmtpSettings, redactSecrets } from '../src/core/smtp-settings.js';
-import type { SendStatusMap } from '../src/core/send-status.js';
-import type { ManifestLetter } from '../src/core/manifest.js';
+} from '../src/core/send/journal.js';
+import { checkEml } from '../src/core/send/eml-headers.js';
+import { changedInputs, checkRender } from '../src/core/send/send-check.js';
+import { isLoopbackHost, parseSmtpSettings, redactSecrets } from '../src/core/send/smtp-settings.js';
+import type { SendStatusMap } from '../src/core/send/send-status.js';
+import type { ManifestLetter } from '../src/core/letters/manifest.js';
 import { exampleManifest } from './helpers/manifest.js';
 
 const RUN = 'r1';

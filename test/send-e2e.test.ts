@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { foldJournal, JOURNAL_FILE, LOCK_FILE } from '../src/core/journal.js';
-import type { Manifest } from '../src/core/manifest.js';
+import { foldJournal, JOURNAL_FILE, LOCK_FILE } from '../src/core/send/journal.js';
+import type { Manifest } from '../src/core/letters/manifest.js';
 import { addressOf, KOMMUNER, renderedFixture, runCliAsync, smtpCanonical, type SendFixture } from './helpers/send-data.js';
 import { journalOf, useSendHarness } from './helpers/send-harness.js';
 

@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, inspectLock, JournalDamagedError, LockHeldError, openJournal, readJournal } from '../src/adapters/send-journal.js';
-import { JOURNAL_FILE, LOCK_FILE, serializeEntry, type JournalEntry } from '../src/core/journal.js';
+import { acquireLock, inspectLock, JournalDamagedError, LockHeldError, openJournal, readJournal } from '../src/adapters/send/send-journal.js';
+import { JOURNAL_FILE, LOCK_FILE, serializeEntry, type JournalEntry } from '../src/core/send/journal.js';
 import { tempDir } from './helpers/cli.js';
 
 const entry = (kode: string, type: 'intent' | 'sent' = 'intent'): JournalEntry =>

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { foldJournal, LOCK_FILE } from '../src/core/journal.js';
+import { foldJournal, LOCK_FILE } from '../src/core/send/journal.js';
 import { addressOf, KOMMUNER, spawnCli } from './helpers/send-data.js';
 import { journalOf, useSendHarness } from './helpers/send-harness.js';
 

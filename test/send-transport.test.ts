@@ -3,9 +3,9 @@
 // classification the journal relies on. Also pins the nodemailer behaviour
 // that made us track the data phase ourselves: a lost line is 'CONN' in every phase.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectionOptions, DEFAULT_TIMEOUTS, resolveTarget, SessionError, SmtpClient, type SendResult } from '../src/adapters/smtp-transport.js';
-import { classifySessionError, classifySmtpError } from '../src/core/journal.js';
-import { parseSmtpSettings, type SmtpSettings } from '../src/core/smtp-settings.js';
+import { connectionOptions, DEFAULT_TIMEOUTS, resolveTarget, SessionError, SmtpClient, type SendResult } from '../src/adapters/send/smtp-transport.js';
+import { classifySessionError, classifySmtpError } from '../src/core/send/journal.js';
+import { parseSmtpSettings, type SmtpSettings } from '../src/core/send/smtp-settings.js';
 import { startSmtp, type Behaviour, type TestSmtp } from './helpers/smtp.js';
 
 const TO = 'post@kommune.example';

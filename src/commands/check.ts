@@ -1,6 +1,6 @@
 // kommunebrev check: read → validate → assess → print the national figures.
-import { assessNationalPicture } from '../core/assess.js';
-import { formatNationalFigures } from '../core/format-figures.js';
+import { assessNationalPicture } from '../core/letters/assess.js';
+import { formatNationalFigures } from '../core/letters/format-figures.js';
 import { countText } from '../core/problems.js';
 import { EXIT_OK, reportInvalid, reportWarnings, type Io } from './io.js';
 import { loadBarometer } from './load.js';

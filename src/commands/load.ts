@@ -1,8 +1,8 @@
 // read → validate: the first two steps every command shares.
-import { readBarometerFolder } from '../adapters/read-barometer.js';
-import { compileTemplates, type CompiledTemplates } from '../core/compose-letter.js';
+import { readBarometerFolder } from '../adapters/letters/read-barometer.js';
+import { compileTemplates, type CompiledTemplates } from '../core/letters/compose-letter.js';
 import type { Problem, ValidatedData } from '../core/types.js';
-import { validateBarometerData } from '../core/validate.js';
+import { validateBarometerData } from '../core/letters/validate.js';
 
 export type LoadResult =
   | {

@@ -6,8 +6,8 @@ import { createReadStream } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { MANIFEST_FILE } from '../core/manifest.js';
-import { escapeHtml, PREVIEW_FILE } from '../core/render-preview.js';
+import { MANIFEST_FILE } from '../core/letters/manifest.js';
+import { escapeHtml, PREVIEW_FILE } from '../core/preview/render-preview.js';
 import { EXIT_OK, UsageError, type Io } from './io.js';
 
 export interface PreviewOptions {

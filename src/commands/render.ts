@@ -1,20 +1,20 @@
 // kommunebrev render: read → validate → assess → compose → render → write.
 import { basename, join, resolve } from 'node:path';
-import { readManifestFile } from '../adapters/read-output.js';
-import { renderLetters } from '../adapters/render-pool.js';
-import { inspectLock, readJournal } from '../adapters/send-journal.js';
+import { readManifestFile } from '../adapters/letters/read-output.js';
+import { renderLetters } from '../adapters/letters/render-pool.js';
+import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
 import {
   ensureDir,
   removeStaleLetters,
   writeLetterFile,
   writeManifest,
-} from '../adapters/write-output.js';
-import { writePreview } from '../adapters/write-preview.js';
-import { assessNationalPicture } from '../core/assess.js';
-import { composeLetters } from '../core/compose-letter.js';
-import { findKommune } from '../core/find-kommune.js';
-import { MANIFEST_VERSION, manifestLetter, warningsByKommune, type Manifest, type ManifestLetter } from '../core/manifest.js';
-import { foldJournal } from '../core/journal.js';
+} from '../adapters/letters/write-output.js';
+import { writePreview } from '../adapters/preview/write-preview.js';
+import { assessNationalPicture } from '../core/letters/assess.js';
+import { composeLetters } from '../core/letters/compose-letter.js';
+import { findKommune } from '../core/letters/find-kommune.js';
+import { MANIFEST_VERSION, manifestLetter, warningsByKommune, type Manifest, type ManifestLetter } from '../core/letters/manifest.js';
+import { foldJournal } from '../core/send/journal.js';
 import { countText, formatProblem } from '../core/problems.js';
 import { EXIT_OK, progress, reportInvalid, reportWarnings, UsageError, type Io } from './io.js';
 import { loadBarometer } from './load.js';

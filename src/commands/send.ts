@@ -6,10 +6,10 @@
 // resend what is uafklaret (intent without outcome, or a line lost after the
 // data) unless asked to with --kommune X --resend.
 import { join, resolve } from 'node:path';
-import { acquireLock, JournalDamagedError, LockHeldError, openJournal, readJournal, type Lock, type OpenJournal } from '../adapters/send-journal.js';
-import { readLetterFiles, readManifestFile } from '../adapters/read-output.js';
-import { DEFAULT_TIMEOUTS, resolveTarget, SessionError, SmtpClient, type Target } from '../adapters/smtp-transport.js';
-import { findKommune } from '../core/find-kommune.js';
+import { acquireLock, JournalDamagedError, LockHeldError, openJournal, readJournal, type Lock, type OpenJournal } from '../adapters/send/send-journal.js';
+import { readLetterFiles, readManifestFile } from '../adapters/letters/read-output.js';
+import { DEFAULT_TIMEOUTS, resolveTarget, SessionError, SmtpClient, type Target } from '../adapters/send/smtp-transport.js';
+import { findKommune } from '../core/letters/find-kommune.js';
 import {
   classifySessionError,
   classifySmtpError,
@@ -27,13 +27,13 @@ import {
   type Rate,
   type RetryPolicy,
   type SmtpErrorInfo,
-} from '../core/journal.js';
-import type { Manifest, ManifestLetter } from '../core/manifest.js';
+} from '../core/send/journal.js';
+import type { Manifest, ManifestLetter } from '../core/letters/manifest.js';
 import { countText } from '../core/problems.js';
-import { checkRender, type LetterFiles } from '../core/send-check.js';
-import { describeSmtpError, totals, totalsText, uafklaretAdvice } from '../core/send-report.js';
-import type { SendStatusMap } from '../core/send-status.js';
-import { parseSmtpSettings, type SmtpSettings } from '../core/smtp-settings.js';
+import { checkRender, type LetterFiles } from '../core/send/send-check.js';
+import { describeSmtpError, totals, totalsText, uafklaretAdvice } from '../core/send/send-report.js';
+import type { SendStatusMap } from '../core/send/send-status.js';
+import { parseSmtpSettings, type SmtpSettings } from '../core/send/smtp-settings.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, progress, reportInvalid, UsageError, type Io } from './io.js';
 import { loadBarometer } from './load.js';
 import { refreshPreview } from './status.js';

@@ -2,13 +2,13 @@
 // sendt / fejlet / uafklaret) and totals. Works from the out folder alone
 // (manifest.json + send-journal.jsonl); takes no lock and changes nothing
 // except refreshing the preview page.
-import { findBarometerDir, readManifestFile } from '../adapters/read-output.js';
-import { inspectLock, readJournal } from '../adapters/send-journal.js';
-import { writePreview } from '../adapters/write-preview.js';
-import { foldJournal, JOURNAL_FILE, lastIntentSha } from '../core/journal.js';
-import type { Manifest } from '../core/manifest.js';
-import { formatStatusTable, statusJson, statusRows, totals, totalsText } from '../core/send-report.js';
-import type { SendStatusMap } from '../core/send-status.js';
+import { findBarometerDir, readManifestFile } from '../adapters/letters/read-output.js';
+import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
+import { writePreview } from '../adapters/preview/write-preview.js';
+import { foldJournal, JOURNAL_FILE, lastIntentSha } from '../core/send/journal.js';
+import type { Manifest } from '../core/letters/manifest.js';
+import { formatStatusTable, statusJson, statusRows, totals, totalsText } from '../core/send/send-report.js';
+import type { SendStatusMap } from '../core/send/send-status.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type Io } from './io.js';
 
 export interface StatusOptions {
@@ -19,7 +19,7 @@ export interface StatusOptions {
 /**
  * HOOK(preview): refreshes the preview page (index.html in the barometer
  * folder) with the send status, after `send` and on `status`. The page is
- * written by src/adapters/write-preview.ts (owned by the preview work);
+ * written by src/adapters/preview/write-preview.ts (owned by the preview work);
  * a failure here is reported but never changes the outcome of the command.
  */
 export async function refreshPreview(io: Io, dir: string, manifest: Manifest, status?: SendStatusMap): Promise<void> {

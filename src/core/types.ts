@@ -85,7 +85,7 @@ export interface RuleSet {
 // Barometer metadata (data/<barometer>/barometer.json). The zod schema in
 // barometer-schema.ts is the source of truth; this type is inferred there.
 
-export type { Barometer } from './barometer-schema.js';
+export type { Barometer } from './letters/barometer-schema.js';
 
 // ---------------------------------------------------------------------------
 // Validated data.
@@ -131,7 +131,7 @@ export interface Case {
 }
 
 export interface ValidatedData {
-  barometer: import('./barometer-schema.js').Barometer;
+  barometer: import('./letters/barometer-schema.js').Barometer;
   ruleSet: RuleSet;
   kommuner: Kommune[];
   cases: Case[];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { assessCase, assessNationalFigures, assessNationalPicture } from '../../src/core/assess.js';
-import { compileTemplates, composeLetters, parseLetterMarkup } from '../../src/core/compose-letter.js';
+import { assessCase, assessNationalFigures, assessNationalPicture } from '../../src/core/letters/assess.js';
+import { compileTemplates, composeLetters, parseLetterMarkup } from '../../src/core/letters/compose-letter.js';
 import type { Case } from '../../src/core/types.js';
-import { validateBarometerData } from '../../src/core/validate.js';
+import { validateBarometerData } from '../../src/core/letters/validate.js';
 import { afslagRow, caseRow, exampleBarometer, exampleRuleSet, KOMMUNE_HEADER, kommuneRow, SAGER_HEADER, table } from './table-builders.js';
 
 function validData(rows: string[][], kommuner = [kommuneRow()]) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCsvBytes, detectDelimiter, parseCsv } from '../../src/core/parse-csv.js';
-import { findCprLike, maskCpr, normalizeHeader, parseDate, slugify } from '../../src/core/parse-values.js';
-import { findKommune } from '../../src/core/find-kommune.js';
+import { decodeCsvBytes, detectDelimiter, parseCsv } from '../../src/core/letters/parse-csv.js';
+import { findCprLike, maskCpr, normalizeHeader, parseDate, slugify } from '../../src/core/letters/parse-values.js';
+import { findKommune } from '../../src/core/letters/find-kommune.js';
 import type { Kommune } from '../../src/core/types.js';
 
 describe('parseCsv', () => {

@@ -1,6 +1,6 @@
 // Small builders for the pure core's inputs: raw tables as parse-csv yields them.
-import { parseBarometer, parseRuleSet, type Barometer } from '../../src/core/barometer-schema.js';
-import { normalizeHeader } from '../../src/core/parse-values.js';
+import { parseBarometer, parseRuleSet, type Barometer } from '../../src/core/letters/barometer-schema.js';
+import { normalizeHeader } from '../../src/core/letters/parse-values.js';
 import type { RawTable, RuleSet } from '../../src/core/types.js';
 import barometerJson from '../../data/2023-ledsagelse/barometer.json' with { type: 'json' };
 import ruleSetJson from '../../data/2023-ledsagelse/regelsaet.json' with { type: 'json' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../src/core/problems.js';
 import type { Problem } from '../../src/core/types.js';
-import { validateBarometerData } from '../../src/core/validate.js';
+import { validateBarometerData } from '../../src/core/letters/validate.js';
 import {
   afslagRow,
   caseRow,

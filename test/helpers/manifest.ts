@@ -1,10 +1,10 @@
 // A manifest as `render` writes it, from a small but real pipeline run (no PDFs):
 // for tests of the preview page and the preview server.
 import { readFileSync } from 'node:fs';
-import { assessNationalPicture } from '../../src/core/assess.js';
-import { compileTemplates, composeLetters } from '../../src/core/compose-letter.js';
-import { MANIFEST_VERSION, manifestLetter, type Manifest } from '../../src/core/manifest.js';
-import { validateBarometerData } from '../../src/core/validate.js';
+import { assessNationalPicture } from '../../src/core/letters/assess.js';
+import { compileTemplates, composeLetters } from '../../src/core/letters/compose-letter.js';
+import { MANIFEST_VERSION, manifestLetter, type Manifest } from '../../src/core/letters/manifest.js';
+import { validateBarometerData } from '../../src/core/letters/validate.js';
 import { afslagRow, caseRow, exampleBarometer, exampleRuleSet, KOMMUNE_HEADER, kommuneRow, SAGER_HEADER, table } from '../core/table-builders.js';
 import { REPO } from './cli.js';
 

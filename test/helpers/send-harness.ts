@@ -4,7 +4,7 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, expect } from 'vitest';
-import { JOURNAL_FILE, parseJournal, type JournalEntry } from '../../src/core/journal.js';
+import { JOURNAL_FILE, parseJournal, type JournalEntry } from '../../src/core/send/journal.js';
 import { tempDir } from './cli.js';
 import { renderedFixture, runCliAsync, type SendFixture } from './send-data.js';
 import { startSmtp, type Behaviour, type TestSmtp } from './smtp.js';

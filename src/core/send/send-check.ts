@@ -2,8 +2,8 @@
 // data and templates give, are the files byte for byte what was previewed,
 // and does every letter go to its own kommune's address? Pure: file bytes
 // and hashes come in from the adapters.
-import type { Manifest, ManifestLetter } from './manifest.js';
-import type { Kommune } from './types.js';
+import type { Manifest, ManifestLetter } from '../letters/manifest.js';
+import type { Kommune } from '../types.js';
 import { checkEml } from './eml-headers.js';
 
 /** Input files whose hash differs from the render's (added, removed or changed). */

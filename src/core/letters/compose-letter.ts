@@ -2,10 +2,10 @@
 // the email and the preview page. Pure: template sources come in as strings.
 import Handlebars from 'handlebars';
 import { assessCase, compareCases } from './assess.js';
-import { antalSagerTekst, formatDanishDate, joinDanish } from './danish.js';
+import { antalSagerTekst, formatDanishDate, joinDanish } from '../danish.js';
 import { slugify } from './parse-values.js';
-import { sha256 } from './sha256.js';
-import type { Case, Kommune, LetterModel, Problem, TextBlock, ValidatedData } from './types.js';
+import { sha256 } from '../sha256.js';
+import type { Case, Kommune, LetterModel, Problem, TextBlock, ValidatedData } from '../types.js';
 
 /** Template sources, keyed by role. File names are for messages only. */
 export interface TemplateSources {

@@ -4,7 +4,7 @@
 // so the .eml written at render time is exactly what `send` transmits.
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { LetterModel } from '../core/types.js';
+import type { LetterModel } from '../../core/types.js';
 
 export async function composeEml(model: LetterModel, pdf: Buffer): Promise<Buffer> {
   const e = model.email;

@@ -5,11 +5,11 @@
 // No fs, no clock. Every value is escaped; a Content-Security-Policy with
 // hashes of the inline style and script forbids anything else to run or load.
 import { createHash } from 'node:crypto';
-import { percent, type FigureRow } from './assess.js';
-import { formatDanishDate, formatDanishDateTime } from './danish.js';
-import type { Manifest, ManifestLetter } from './manifest.js';
-import { countText } from './problems.js';
-import type { KommuneSendStatus, SendStatusMap } from './send-status.js';
+import { percent, type FigureRow } from '../letters/assess.js';
+import { formatDanishDate, formatDanishDateTime } from '../danish.js';
+import type { Manifest, ManifestLetter } from '../letters/manifest.js';
+import { countText } from '../problems.js';
+import type { KommuneSendStatus, SendStatusMap } from '../send/send-status.js';
 
 export const PREVIEW_FILE = 'index.html';
 

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { composeEml } from './compose-email.js';
 import { renderLetterPdf } from './render-pdf.js';
-import type { LetterModel } from '../core/types.js';
+import type { LetterModel } from '../../core/types.js';
 
 export interface RenderedLetter {
   model: LetterModel;

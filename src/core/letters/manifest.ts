@@ -1,7 +1,7 @@
 // The manifest: what `render` wrote, with checksums. `send` sends only what
 // the manifest lists and only if the files and inputs still match it.
 import type { NationalPicture } from './assess.js';
-import type { LetterModel, Problem } from './types.js';
+import type { LetterModel, Problem } from '../types.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;

@@ -3,7 +3,7 @@
 import type { NationalPicture } from './assess.js';
 import { percent } from './assess.js';
 import type { Barometer } from './barometer-schema.js';
-import type { RuleSet } from './types.js';
+import type { RuleSet } from '../types.js';
 
 const pct = (part: number, whole: number): string => `${percent(part, whole)} %`;
 

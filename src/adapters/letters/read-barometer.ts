@@ -4,14 +4,14 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBarometer, parseRuleSet, type Barometer } from '../core/barometer-schema.js';
-import type { TemplateSources } from '../core/compose-letter.js';
-import { decodeCsvBytes, parseCsv } from '../core/parse-csv.js';
-import { sha256 } from '../core/sha256.js';
-import type { Problem, RawTable, RuleSet } from '../core/types.js';
+import { parseBarometer, parseRuleSet, type Barometer } from '../../core/letters/barometer-schema.js';
+import type { TemplateSources } from '../../core/letters/compose-letter.js';
+import { decodeCsvBytes, parseCsv } from '../../core/letters/parse-csv.js';
+import { sha256 } from '../../core/sha256.js';
+import type { Problem, RawTable, RuleSet } from '../../core/types.js';
 
-/** The tool's own templates/ folder (next to src/ and dist/). */
-export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+/** The tool's own templates/ folder (next to src/ and dist/; this file is dist/adapters/letters/). */
+export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'templates');
 
 export const TEMPLATE_FILES: Record<keyof TemplateSources, string> = {
   brev: 'brev.hbs',

@@ -22,7 +22,7 @@ import {
   type Rule,
   type RuleSet,
   type ValidatedData,
-} from './types.js';
+} from '../types.js';
 
 export const KOMMUNER_COLUMNS = ['kommunekode', 'navn', 'adresse', 'postnummer', 'by', 'email'] as const;
 export const SAGER_BASE_COLUMNS = [

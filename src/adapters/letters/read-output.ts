@@ -3,9 +3,9 @@
 // never allowed to point outside the folder.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestLetter } from '../core/manifest.js';
-import type { LetterFiles } from '../core/send-check.js';
-import { sha256 } from '../core/sha256.js';
+import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestLetter } from '../../core/letters/manifest.js';
+import type { LetterFiles } from '../../core/send/send-check.js';
+import { sha256 } from '../../core/sha256.js';
 
 export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; reason: 'missing' | 'invalid'; message: string };
 

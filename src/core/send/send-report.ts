@@ -1,9 +1,9 @@
 // Danish texts for `send` and `status`: what an SMTP error means, the status
 // table, the totals, and the JSON form of the status. Pure.
-import { formatTime } from './danish.js';
+import { formatTime } from '../danish.js';
 import type { DataProgress, SmtpErrorClass, SmtpErrorInfo } from './journal.js';
-import type { Manifest, ManifestLetter } from './manifest.js';
-import { countText } from './problems.js';
+import type { Manifest, ManifestLetter } from '../letters/manifest.js';
+import { countText } from '../problems.js';
 import type { KommuneSendStatus, SendStatusMap } from './send-status.js';
 
 

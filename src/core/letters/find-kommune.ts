@@ -2,7 +2,7 @@
 // with or without "Kommune"/"Regionskommune" and the genitive s
 // ("Københavns Kommune", "København", "lyngby-taarbæk kommune").
 import { parseKommunekode } from './parse-values.js';
-import type { Kommune } from './types.js';
+import type { Kommune } from '../types.js';
 
 function nameKeys(name: string): string[] {
   const base = name

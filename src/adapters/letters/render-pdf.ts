@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import pdfmake from 'pdfmake';
 import type { Content, CustomTableLayout, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import type { CaseView, LetterModel, RuleKeyEntry, TextBlock } from '../core/types.js';
+import type { CaseView, LetterModel, RuleKeyEntry, TextBlock } from '../../core/types.js';
 
 // ---------------------------------------------------------------------------
 // Fonts and pdfmake policies (module init).

@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { composeEml } from './compose-email.js';
 import { renderLetterPdf } from './render-pdf.js';
-import type { LetterModel } from '../core/types.js';
+import type { LetterModel } from '../../core/types.js';
 
 parentPort?.on('message', async (msg: { id: number; model: LetterModel }) => {
   try {

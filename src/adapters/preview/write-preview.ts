@@ -3,10 +3,10 @@
 // journal's status map, by `status`.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Manifest } from '../core/manifest.js';
-import { emailPageFile, PREVIEW_FILE, renderEmailPageHtml, renderPreviewHtml } from '../core/render-preview.js';
-import type { SendStatusMap } from '../core/send-status.js';
-import { syncDir, writeFileAtomic } from './write-output.js';
+import type { Manifest } from '../../core/letters/manifest.js';
+import { emailPageFile, PREVIEW_FILE, renderEmailPageHtml, renderPreviewHtml } from '../../core/preview/render-preview.js';
+import type { SendStatusMap } from '../../core/send/send-status.js';
+import { syncDir, writeFileAtomic } from '../letters/write-output.js';
 
 const EMAIL_PAGE = /^\d{3}-[a-z0-9-]+\.email\.html$/;
 

@@ -1,7 +1,7 @@
 // zod schemas for barometer.json and regelsaet.json, and the pure functions
 // that turn parsed JSON into typed values or Problems (in Danish).
 import { z } from 'zod';
-import type { Problem, RuleSet } from './types.js';
+import type { Problem, RuleSet } from '../types.js';
 
 const isoDate = z
   .string({ error: 'skal være en dato (ÅÅÅÅ-MM-DD)' })

@@ -3,8 +3,8 @@
 // manifest behind (rename is atomic within a directory on POSIX).
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, type Manifest, type ManifestFile } from '../core/manifest.js';
-import { sha256 } from '../core/sha256.js';
+import { MANIFEST_FILE, type Manifest, type ManifestFile } from '../../core/letters/manifest.js';
+import { sha256 } from '../../core/sha256.js';
 
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;

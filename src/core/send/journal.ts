@@ -1,7 +1,7 @@
 // The send journal: what `send` intended and what happened, one JSON object
 // per line in out/<barometer-id>/send-journal.jsonl. Pure: parsing, folding
 // into a status per kommune, planning a run, classifying SMTP errors, backoff
-// and rate limits. The file itself is handled by src/adapters/send-journal.ts.
+// and rate limits. The file itself is handled by src/adapters/send/send-journal.ts.
 //
 // Protocol per kommune and attempt:
 //   intent   written (and fsynced) before the SMTP transaction starts
@@ -11,7 +11,7 @@
 //            before the server's reply: it may or may not have been accepted
 // An intent that is the last line for its kommune (the process died between
 // the two writes) folds to uafklaret, too.
-import type { ManifestLetter } from './manifest.js';
+import type { ManifestLetter } from '../letters/manifest.js';
 import type { KommuneSendStatus, SendStatusMap } from './send-status.js';
 
 export const JOURNAL_FILE = 'send-journal.jsonl';

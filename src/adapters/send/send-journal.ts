@@ -18,8 +18,8 @@ import {
   serializeEntry,
   type JournalEntry,
   type ParsedJournal,
-} from '../core/journal.js';
-import { syncDir } from './write-output.js';
+} from '../../core/send/journal.js';
+import { syncDir } from '../letters/write-output.js';
 
 export class JournalDamagedError extends Error {
   constructor(

@@ -3,7 +3,7 @@
 // fields); we only pick the delimiter and number rows as a spreadsheet does.
 import { parse } from 'csv-parse/sync';
 import { normalizeHeader } from './parse-values.js';
-import type { Problem, RawTable } from './types.js';
+import type { Problem, RawTable } from '../types.js';
 
 export interface DecodedText {
   text: string;
