@@ -19,11 +19,12 @@ import {
   type SmtpErrorInfo,
 } from '../src/core/send/journal.js';
 import { checkEml } from '../src/core/send/eml-headers.js';
-import { changedInputs, checkRender } from '../src/core/send/send-check.js';
+import { checkRender, type RenderCheck } from '../src/core/send/send-check.js';
+import { formatProblem } from '../src/core/problems.js';
 import { isLoopbackHost, parseSmtpSettings, redactSecrets } from '../src/core/send/smtp-settings.js';
 import type { SendStatusMap } from '../src/core/send/send-status.js';
 import type { ManifestLetter } from '../src/core/letters/manifest.js';
-import { exampleManifest } from './helpers/manifest.js';
+import { exampleCurrent, exampleManifest } from './helpers/manifest.js';
 
 const RUN = 'r1';
 const at = (s: number): string => new Date(Date.UTC(2024, 4, 8, 8, 0, s)).toISOString();
@@ -315,23 +316,59 @@ describe('checkEml', () => {
 });
 
 describe('render check', () => {
-  it('lists added, removed and changed inputs', () => {
-    expect(changedInputs({ a: '1', b: '2', c: '3' }, { a: '1', b: 'X', d: '4' })).toEqual(['b', 'c', 'd']);
-    expect(changedInputs({ a: '1' }, { a: '1' })).toEqual([]);
-  });
-
-  it('refuses changed files, a changed address and missing letters', () => {
-    const manifest = { ...exampleManifest(), inputs: { 'sager.csv': 's1' } };
+  function setup() {
+    const manifest = exampleManifest();
     const [letter] = manifest.letters;
     if (!letter) throw new Error('no letter');
-    const kommune = { kode: letter.kommunekode, navn: letter.navn, adresse: '', postnummer: '', by: '', email: letter.recipient, row: 2 };
-    const base = { manifest, barometerId: manifest.barometer.id, inputHashes: { 'sager.csv': 's1' }, kommuner: [kommune], kommunerWithCases: undefined };
     const files = { pdfSha256: letter.pdf.sha256, emlSha256: letter.eml.sha256 };
-    expect(checkRender({ ...base, letters: [{ letter, files }] })).toEqual([]);
-    expect(checkRender({ ...base, inputHashes: { 'sager.csv': 's2' }, letters: [{ letter, files }] }).join()).toMatch(/Ændret siden render: sager.csv/);
-    expect(checkRender({ ...base, letters: [{ letter, files: { ...files, pdfSha256: 'x' } }] }).join()).toMatch(/pdf er ændret/);
-    expect(checkRender({ ...base, letters: [{ letter, files: {} }] }).join()).toMatch(/findes ikke/);
-    expect(checkRender({ ...base, kommuner: [{ ...kommune, email: 'ny@kommune.example' }], letters: [{ letter, files }] }).join()).toMatch(/adressen i kommuner.csv/);
-    expect(checkRender({ ...base, kommunerWithCases: new Set([letter.kommunekode, '999']), letters: [{ letter, files }] }).join()).toMatch(/mangler breve til kommune 999/);
+    const base = { manifest, barometerId: manifest.barometer.id, current: exampleCurrent(), requireAll: false };
+    return { manifest, letter, files, base };
+  }
+  const messages = (r: RenderCheck): string => [...r.refused.values()].flat().map(formatProblem).join('\n');
+
+  it('passes a letter whose inputs and files match', () => {
+    const { letter, files, base } = setup();
+    const r = checkRender({ ...base, letters: [{ letter, files }] });
+    expect(r.global).toEqual([]);
+    expect(r.refused.size).toBe(0);
+  });
+
+  it('refuses a changed or missing file of that letter alone, as Problems naming the file', () => {
+    const { manifest, letter, files, base } = setup();
+    const other = manifest.letters[1];
+    if (!other) throw new Error('no second letter');
+    const otherFiles = { pdfSha256: other.pdf.sha256, emlSha256: other.eml.sha256 };
+    const r = checkRender({ ...base, letters: [{ letter, files: { ...files, pdfSha256: 'x' } }, { letter: other, files: otherFiles }] });
+    expect([...r.refused.keys()]).toEqual([letter.kommunekode]);
+    expect(r.refused.get(letter.kommunekode)?.[0]).toMatchObject({ code: 'letter-file-changed', file: letter.pdf.file, severity: 'error' });
+    expect(messages(checkRender({ ...base, letters: [{ letter, files: {} }] }))).toMatch(/filen findes ikke/);
+  });
+
+  it('refuses a letter whose address changed, naming kommuner.csv, the row and the new address', () => {
+    const { letter, files, base } = setup();
+    const current = exampleCurrent((d) => {
+      const k = d.kommuner.find((x) => x.kode === letter.kommunekode);
+      if (k) k.email = 'ny@kommune.example';
+    });
+    const [p] = checkRender({ ...base, current, letters: [{ letter, files }] }).refused.get(letter.kommunekode) ?? [];
+    expect(p).toMatchObject({ code: 'stale-address', file: 'kommuner.csv', column: 'email', value: 'ny@kommune.example' });
+    expect(p?.message).toBe(`${letter.kommunekode} ${letter.navn}: adressen er ændret siden render (brevet er skrevet til ${letter.recipient}).`);
+  });
+
+  it('names kommuner with cases but no letter in full runs only; another barometer refuses everything', () => {
+    const { manifest, letter, files, base } = setup();
+    const without = { ...manifest, letters: manifest.letters.slice(1) };
+    expect(checkRender({ ...base, manifest: without, requireAll: true, letters: [] }).missing.map((m) => m.kommunekode)).toEqual([letter.kommunekode]);
+    expect(checkRender({ ...base, manifest: without, requireAll: false, letters: [] }).missing).toEqual([]);
+    const other = checkRender({ ...base, barometerId: 'andet', letters: [{ letter, files }] });
+    expect(other.global.map(formatProblem).join()).toMatch(/hører til barometret/);
+  });
+
+  it('checks the .eml headers only of an otherwise sound letter, as Problems', () => {
+    const { letter, base } = setup();
+    const eml = Buffer.from(`To: <spy@evil.example>\r\nMessage-ID: <${letter.email.messageId}>\r\n\r\nbody`);
+    const files = { pdfSha256: letter.pdf.sha256, emlSha256: letter.eml.sha256, eml };
+    const [p] = checkRender({ ...base, letters: [{ letter, files }] }).refused.get(letter.kommunekode) ?? [];
+    expect(p).toMatchObject({ code: 'eml-to', file: letter.eml.file, column: 'To' });
   });
 });

@@ -195,47 +195,52 @@ describe('send: faults', () => {
   });
 });
 
-describe('send: refusals before anything is sent', () => {
-  it('refuses when a data file changed after render', async () => {
+describe('send: stale or damaged letters are refused by name; refusals before anything is sent', () => {
+  it('a changed case makes only its letter stale: it is refused by name, the others go, exit 1', async () => {
     const f = fixture();
     const server = await smtp();
     const path = join(f.data, 'sager.csv');
+    // HSB23-0001 belongs to the first kommune (101): renumber it.
     writeFileSync(path, readFileSync(path, 'utf8').replace('HSB23-0001', 'HSB23-0009'));
     const r = await send(f, server);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Ændret siden render: sager\.csv/);
-    expect(r.stderr).toMatch(/Kør »kommunebrev render --data .* --out .*« igen/);
-    expect(server.connections).toBe(0);
-    expect(existsSync(join(f.dir, JOURNAL_FILE))).toBe(false);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sager\.csv: 101 Københavns Kommune: sagerne er ændret siden render\./);
+    expect(r.stderr).toMatch(/Skriv brevet igen med »kommunebrev render --data .* --out .* --kommune 101«/);
+    expect(server.received.flatMap((m) => m.to).sort()).toEqual(ALL.filter((k) => k !== '101').map(addressOf).sort());
+    expect(stateOf(f, '101')).toBeUndefined();
   });
 
-  it('refuses when a template changed after render', async () => {
+  it('a changed template makes every letter stale: nothing is sent, each is named', async () => {
     const f = renderedFixture({ ownTool: true });
     const server = await smtp();
     const template = join(f.bin, '..', '..', 'templates', 'handicapsagsbarometer', 'email-tekst.hbs');
     writeFileSync(template, `${readFileSync(template, 'utf8')}\nEn ny sætning.\n`);
     const r = await send(f, server);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Ændret siden render: templates\/handicapsagsbarometer\/email-tekst\.hbs/);
-    expect(server.connections).toBe(0);
+    expect(r.code).toBe(1);
+    for (const [kode, navn] of KOMMUNER) expect(r.stderr).toContain(`${kode} ${navn}: skabelonerne er ændret siden render.`);
+    expect(server.received).toEqual([]);
   });
 
-  it('refuses when a rendered file was changed, and when an address in kommuner.csv changed', async () => {
+  it('refuses a rendered file that was changed, and a letter whose address changed in kommuner.csv, by name', async () => {
     const f = fixture();
     const server = await smtp();
     const eml = readdirSync(f.dir).find((n) => n.startsWith('461-') && n.endsWith('.eml')) ?? '';
     writeFileSync(join(f.dir, eml), readFileSync(join(f.dir, eml), 'utf8').replace('handicap461@kommune461.example', 'spion@evil.example'));
-    const r = await send(f, server);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/461 Odense Kommune: 461-odense-kommune\.eml er ændret siden render/);
+    const r = await send(f, server, ['--kommune', '461']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/461-odense-kommune\.eml: 461 Odense Kommune: filen passer ikke med manifestet/);
+    expect(server.connections).toBe(0);
 
     const g = fixture();
     const kommuner = join(g.data, 'kommuner.csv');
     writeFileSync(kommuner, readFileSync(kommuner, 'utf8').replace('handicap173@kommune173.example', 'ny173@kommune173.example'));
     const r2 = await send(g, server);
-    expect(r2.code).toBe(2);
-    expect(r2.stderr).toMatch(/Ændret siden render: kommuner\.csv/);
-    expect(server.connections).toBe(0);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/kommuner\.csv, række \d+, kolonne »email«, værdi »ny173@kommune173\.example«: 173 Lyngby-Taarbæk Kommune: adressen er ændret siden render/);
+    const to = server.received.flatMap((m) => m.to);
+    expect(to).not.toContain('ny173@kommune173.example');
+    expect(to).not.toContain(addressOf('173'));
+    expect(to.sort()).toEqual(ALL.filter((k) => k !== '173').map(addressOf).sort());
   });
 
   it('example data goes only to a server on this machine (refused before connecting)', async () => {

@@ -13,9 +13,10 @@ import { writePreview } from '../adapters/preview/write-preview.js';
 import { assessNationalPicture } from '../core/letters/assess.js';
 import { composeLetters } from '../core/letters/compose-letter.js';
 import { findKommune } from '../core/letters/find-kommune.js';
-import { MANIFEST_VERSION, manifestLetter, warningsByKommune, type Manifest, type ManifestLetter } from '../core/letters/manifest.js';
+import { assessFreshness, letterInputsNow, staleKommuner } from '../core/letters/freshness.js';
+import { MANIFEST_VERSION, manifestLetter, mergeLetters, warningsByKommune, type Manifest, type ManifestLetter } from '../core/letters/manifest.js';
 import { foldJournal } from '../core/send/journal.js';
-import { countText, formatProblem } from '../core/problems.js';
+import { countText, formatProblem, listSome } from '../core/problems.js';
 import { EXIT_OK, progress, reportInvalid, reportWarnings, UsageError, type Io } from './io.js';
 import { loadBarometer } from './load.js';
 
@@ -53,13 +54,15 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
   const kommuneRows = new Map(data.kommuner.map((k) => [k.row, k.kode]));
   const warningsFor = warningsByKommune(loaded.problems, caseRows, kommuneRows);
 
+  const inputsNow = letterInputsNow({ data, inputHashes });
   const tick = progress(io, 'Skriver breve', letters.length);
   tick(0);
   const written: ManifestLetter[] = [];
   await renderLetters(letters, async ({ model, pdf, eml }, i) => {
     const pdfFile = await writeLetterFile(dir, `${model.filBase}.pdf`, pdf);
     const emlFile = await writeLetterFile(dir, `${model.filBase}.eml`, eml);
-    written.push(manifestLetter(model, pdfFile, emlFile, (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem)));
+    const advarsler = (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem);
+    written.push(manifestLetter(model, pdfFile, emlFile, advarsler, inputsNow.get(model.kommune.kode)));
     tick(i + 1, model.kommune.navn);
   });
 
@@ -82,30 +85,33 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
   };
 
   let manifest = fresh;
-  let note = '';
+  const notes: string[] = [];
   if (opts.kommune !== undefined) {
-    // One kommune re-rendered: keep the other letters if they were rendered
-    // from the same inputs; otherwise they are stale and are left out.
-    // The same validated reader send uses: an unreadable or old manifest
-    // counts as no previous render.
+    // One kommune re-rendered: every other letter of the previous render
+    // stays in the manifest with the fingerprint it was written from, so it
+    // stays valid exactly when its own inputs are unchanged (freshness.ts).
+    // An unreadable manifest counts as no previous render.
     const read = await readManifestFile(dir);
-    const previous = read.ok ? read.manifest : undefined;
-    const sameInputs = previous !== undefined && JSON.stringify(previous.inputs) === JSON.stringify(inputHashes);
-    if (sameInputs && previous) {
-      const replaced = new Set(written.map((l) => l.kommunekode));
-      manifest = {
-        ...fresh,
-        letters: [...previous.letters.filter((l) => !replaced.has(l.kommunekode)), ...written].sort((a, b) =>
-          a.kommunekode.localeCompare(b.kommunekode),
-        ),
-      };
-    } else if (previous) {
-      note = 'Data eller skabeloner er ændret siden sidste render; manifestet indeholder nu kun denne kommune. Kør render uden --kommune for at skrive alle breve.';
+    if (read.ok) {
+      manifest = { ...fresh, letters: mergeLetters(read.manifest.letters, written) };
+      const report = assessFreshness(manifest, { data, inputHashes });
+      const stale = staleKommuner(report);
+      if (stale.length > 0) {
+        notes.push(
+          `Bemærk: ${countText(stale.length, 'andet brev passer', 'andre breve passer')} ikke længere med data eller skabeloner og sendes ikke, ` +
+            `før ${stale.length === 1 ? 'det' : 'de'} er skrevet igen: ${listSome(stale)}. Kør render uden --kommune for at skrive alle breve.`,
+        );
+      }
+      if (report.missing.length > 0) {
+        notes.push(`Bemærk: ${countText(report.missing.length, 'kommune', 'kommuner')} med sager har intet brev endnu: ${listSome(report.missing.map((m) => m.kommunekode))}.`);
+      }
+    } else if (read.reason === 'invalid') {
+      notes.push(`Bemærk: det tidligere manifest kunne ikke læses (${read.message}); manifestet indeholder nu kun denne kommune. Kør render uden --kommune for at skrive alle breve.`);
     }
   } else {
     const keep = new Set(written.flatMap((l) => [l.pdf.file, l.eml.file]));
     const removed = await removeStaleLetters(dir, keep);
-    if (removed.length > 0) note = `Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`;
+    if (removed.length > 0) notes.push(`Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`);
   }
   await writeManifest(dir, manifest);
   // Letters may already have been sent from this folder: keep their status on
@@ -122,7 +128,7 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const sager = written.reduce((n, l) => n + l.antalSager, 0);
   const warnings = loaded.problems.filter((p) => p.severity === 'warning').length;
-  if (note) io.err(note);
+  for (const note of notes) io.err(note);
   io.out(
     `Skrev ${countText(written.length, 'brev', 'breve')} (${countText(sager, 'sag', 'sager')}) som PDF og e-mail til ${join(opts.out, data.barometer.id)} på ${seconds.toFixed(1).replace('.', ',')} s; ${countText(warnings, 'advarsel', 'advarsler')}.`,
   );

@@ -29,7 +29,7 @@ import {
   type SmtpErrorInfo,
 } from '../core/send/journal.js';
 import type { Manifest, ManifestLetter } from '../core/letters/manifest.js';
-import { countText } from '../core/problems.js';
+import { countText, formatProblem, formatProblems, listSome } from '../core/problems.js';
 import { checkRender, type LetterFiles } from '../core/send/send-check.js';
 import { describeSmtpError, totals, totalsText, uafklaretAdvice } from '../core/send/send-report.js';
 import type { SendStatusMap } from '../core/send/send-status.js';
@@ -85,10 +85,6 @@ function seconds(ms: number): string {
 
 function who(l: ManifestLetter): string {
   return `${l.kommunekode} ${l.navn} <${l.recipient}>`;
-}
-
-function listSome(items: readonly string[], max = 10): string {
-  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} og ${items.length - max} flere`;
 }
 
 const YES = new Set(['ja', 'j', 'yes', 'y']);
@@ -158,25 +154,33 @@ export async function runSend(opts: SendOptions, io: Io, env: NodeJS.ProcessEnv 
   }
   const scope = manifest.letters.filter((l) => kommunekode === undefined || l.kommunekode === kommunekode);
 
-  // --- the render must be exactly what the data gives ------------------------
+  // --- each letter must be exactly what the data gives ----------------------
+  // A stale or damaged letter is refused by name and the others go; only a
+  // problem of the whole folder stops everything (exit 2).
   const files = new Map<string, LetterFiles>();
+  let refused: string[] = [];
+  let sendable = scope;
   if (!opts.markSent) {
     for (const letter of scope) files.set(letter.kommunekode, await readLetterFiles(dir, letter));
-    const problems = checkRender({
+    const check = checkRender({
       manifest,
       barometerId: id,
-      inputHashes,
-      kommuner: data.kommuner,
-      kommunerWithCases: kommunekode === undefined ? new Set(data.cases.map((c) => c.kommunekode)) : undefined,
+      current: { data, inputHashes },
+      requireAll: kommunekode === undefined,
       letters: scope.map((letter) => ({ letter, files: files.get(letter.kommunekode) ?? {} })),
     });
-    if (problems.length > 0) {
-      const shown = problems.slice(0, 20);
-      io.err(shown.map((p) => `  ${p}`).join('\n'));
-      if (problems.length > shown.length) io.err(`  … og ${problems.length - shown.length} mere.`);
-      throw new UsageError(
-        `Brevene i ${shownDir} passer ikke længere med data, skabeloner eller filer, så de sendes ikke. ` +
-          `Kør »${renderCmd}« igen, se forhåndsvisningen igennem, og send derefter. Intet er sendt.`,
+    if (check.global.length > 0) {
+      io.err(formatProblems(check.global));
+      throw new UsageError(`Brevene i ${shownDir} kan ikke sendes. Kør »${renderCmd}« igen, se forhåndsvisningen igennem, og send derefter. Intet er sendt.`);
+    }
+    refused = [...scope.filter((l) => check.refused.has(l.kommunekode)).map((l) => l.kommunekode), ...check.missing.map((m) => m.kommunekode)];
+    sendable = scope.filter((l) => !check.refused.has(l.kommunekode));
+    if (refused.length > 0) {
+      io.err(`Sendes ikke, fordi brevet ikke passer med data, skabeloner eller filer (${refused.length}):`);
+      for (const p of [...[...check.refused.values()].flat(), ...check.missing.map((m) => m.problem)]) io.err(`  ${formatProblem(p)}`);
+      io.err(
+        `Skriv ${refused.length === 1 ? 'brevet' : 'dem'} igen med »${renderCmd}${refused.length === 1 ? ` --kommune ${refused[0] ?? ''}` : ''}«, ` +
+          `se forhåndsvisningen igennem, og send derefter.${sendable.length > 0 ? ' De øvrige breve sendes.' : ''}`,
       );
     }
   }
@@ -216,7 +220,9 @@ export async function runSend(opts: SendOptions, io: Io, env: NodeJS.ProcessEnv 
       // Envelope recipients come from the validated kommuner.csv (checked above to equal the manifest and the To header).
       const recipients = new Map(data.kommuner.map((k) => [k.kode, k.email]));
       const run = new SendRun(io, opts, manifest, dir, journal, lock, settings, rate, retry, timeouts, files, recipients, data.barometer.email.fra.adresse);
-      return await run.start(scope, status, kommunekode);
+      const code = await run.start(sendable, status, kommunekode);
+      // A letter refused as stale is a letter not sent: exit 1 (README, exit codes).
+      return refused.length > 0 && code === EXIT_OK ? EXIT_INVALID : code;
     } finally {
       await journal.close();
     }
@@ -522,7 +528,7 @@ class SendRun {
       if (u) io.out(`  Hvad nu: ${uafklaretAdvice(u.kommunekode, this.opts.data, this.opts.out)}`);
     }
     if (notSent.length > 0 && ran) io.out(`Ikke sendt (${notSent.length}): ${listSome(notSent.map((l) => `${l.kommunekode} ${l.navn}`))}. Kør send igen for at fortsætte.`);
-    io.out(`Status${scope.length < this.manifest.letters.length ? ` for ${scope.map((l) => l.navn).join(', ')}` : ''}: ${totalsText(totals(scope, status))}. Se »kommunebrev status --out ${this.opts.out}«.`);
+    io.out(`Status${this.opts.kommune !== undefined ? ` for ${scope.map((l) => l.navn).join(', ')}` : ''}: ${totalsText(totals(scope, status))}. Se »kommunebrev status --out ${this.opts.out}«.`);
     await refreshPreview(io, this.dir, this.manifest);
     const allSent = scope.every((l) => status.get(l.kommunekode)?.state === 'sent');
     return allSent ? EXIT_OK : EXIT_INVALID;

@@ -51,6 +51,11 @@ export function countText(n: number, singular: string, plural: string): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
+/** "101, 147, 173" or, for a long list, "101, 147, … og 88 flere". */
+export function listSome(items: readonly string[], max = 10): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} og ${items.length - max} flere`;
+}
+
 /** "3 fejl og 1 advarsel" */
 export function summarizeProblems(problems: readonly Problem[]): string {
   const e = errorsOf(problems).length;

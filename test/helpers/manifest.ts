@@ -5,6 +5,8 @@ import { assessNationalPicture } from '../../src/core/letters/assess.js';
 import { compileTemplates, composeLetters } from '../../src/core/letters/compose-letter.js';
 import { MANIFEST_VERSION, manifestLetter, type Manifest } from '../../src/core/letters/manifest.js';
 import { validateBarometerData } from '../../src/core/letters/validate.js';
+import { letterInputsNow, type CurrentInputs } from '../../src/core/letters/freshness.js';
+import type { ValidatedData } from '../../src/core/types.js';
 import { afslagRow, caseRow, exampleBarometer, exampleRuleSet, KOMMUNE_HEADER, kommuneRow, SAGER_HEADER, table } from '../core/table-builders.js';
 import { REPO } from './cli.js';
 
@@ -15,7 +17,9 @@ function templates() {
   return t.templates;
 }
 
-export function exampleManifest(): Manifest {
+const TEMPLATE_HASHES = { 'templates/handicapsagsbarometer/brev.hbs': 'b'.repeat(64) };
+
+function exampleData(): ValidatedData {
   const r = validateBarometerData({
     barometer: exampleBarometer(),
     ruleSet: exampleRuleSet(),
@@ -33,20 +37,34 @@ export function exampleManifest(): Manifest {
     ]),
   });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  const data = r.data;
+  return r.data;
+}
+
+/** The data exampleManifest() was made from, as `send` would load it now; `change` edits it first. */
+export function exampleCurrent(change: (data: ValidatedData) => void = () => undefined): CurrentInputs {
+  const data = exampleData();
+  change(data);
+  return { data, inputHashes: { ...TEMPLATE_HASHES } };
+}
+
+export function exampleManifest(): Manifest {
+  const current = exampleCurrent();
+  const inputs = letterInputsNow(current);
+  const data = current.data;
   const letters = composeLetters(data, templates()).map((model) =>
     manifestLetter(
       model,
       { file: `${model.filBase}.pdf`, sha256: '0'.repeat(64), bytes: 40_000 },
       { file: `${model.filBase}.eml`, sha256: '1'.repeat(64), bytes: 60_000 },
       model.kommune.kode === '173' ? ['advarsel: sager.csv, række 3: Afgørelsesdatoen ligger uden for undersøgelsesperioden.'] : [],
+      inputs.get(model.kommune.kode),
     ),
   );
   const withCases = new Set(data.cases.map((c) => c.kommunekode));
   return {
     version: MANIFEST_VERSION,
     barometer: { id: data.barometer.id, titel: data.barometer.titel, brevdato: data.barometer.brevdato, eksempeldata: data.barometer.eksempeldata },
-    inputs: {},
+    inputs: { ...current.inputHashes },
     national: assessNationalPicture(data.cases, data.ruleSet),
     letters,
     kommunerUdenSager: data.kommuner.filter((k) => !withCases.has(k.kode)).map((k) => ({ kommunekode: k.kode, navn: k.navn, email: k.email })),

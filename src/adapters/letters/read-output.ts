@@ -2,8 +2,8 @@
 // letter files with their sha256. File names come from the manifest and are
 // never allowed to point outside the folder.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestLetter } from '../../core/letters/manifest.js';
+import { join, resolve } from 'node:path';
+import { MANIFEST_FILE, parseManifest, type Manifest, type ManifestLetter } from '../../core/letters/manifest.js';
 import type { LetterFiles } from '../../core/send/send-check.js';
 import { sha256 } from '../../core/sha256.js';
 
@@ -18,24 +18,10 @@ export async function readManifestFile(dir: string): Promise<ManifestRead> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'missing', message: `${path} findes ikke.` };
     throw err;
   }
-  try {
-    const m = JSON.parse(text) as Manifest;
-    if (m?.version !== MANIFEST_VERSION || !Array.isArray(m.letters) || typeof m.inputs !== 'object' || !m.barometer) {
-      return { ok: false, reason: 'invalid', message: `${path} er ikke et manifest fra denne version af kommunebrev.` };
-    }
-    for (const l of m.letters) {
-      for (const f of [l.pdf.file, l.eml.file]) {
-        if (typeof f !== 'string' || basename(f) !== f || f.startsWith('.')) {
-          return { ok: false, reason: 'invalid', message: `${path} indeholder et ugyldigt filnavn (${String(f)}).` };
-        }
-      }
-    }
-    return { ok: true, manifest: m };
-  } catch {
-    return { ok: false, reason: 'invalid', message: `${path} kan ikke læses (ikke gyldig JSON).` };
-  }
+  const parsed = parseManifest(text);
+  if (!parsed.ok) return { ok: false, reason: 'invalid', message: `${path} ${parsed.message}.` };
+  return { ok: true, manifest: parsed.manifest };
 }
-
 
 export async function readLetterFiles(dir: string, letter: ManifestLetter): Promise<LetterFiles> {
   const files: LetterFiles = {};

@@ -1,58 +1,114 @@
-// The manifest: what `render` wrote, with checksums. `send` sends only what
-// the manifest lists and only if the files and inputs still match it.
+// The manifest: what `render` wrote, with checksums, and for each letter a
+// fingerprint of exactly what it was made from. `send` sends only what the
+// manifest lists, and only letters whose files and inputs still match it.
+// The shape is a zod schema: the one description of the file, used to read it.
+import { z } from 'zod';
 import type { NationalPicture } from './assess.js';
 import type { LetterModel, Problem } from '../types.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
 
-export interface ManifestFile {
-  file: string;
-  sha256: string;
-  bytes: number;
+/** A file name the manifest may name: a plain name inside the folder, never a path or a hidden file. */
+export function isSafeFileName(f: string): boolean {
+  return f.length > 0 && f.length <= 255 && !/[/\\\0]/.test(f) && !f.startsWith('.');
 }
 
-export interface ManifestLetter {
-  kommunekode: string;
-  navn: string;
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const fileName = z.string().refine(isSafeFileName, { error: 'er ikke et gyldigt filnavn' });
+
+const manifestFileSchema = z.object({ file: fileName, sha256: sha256Hex, bytes: z.number().int().nonnegative() });
+
+/** What one letter was made from (see freshness.ts). Each part is a sha256
+ *  of the canonical JSON of the validated values, so a change of layout in a
+ *  file (row order, quoting, another kommune's row) does not count. */
+export const letterInputsSchema = z.object({
+  /** The kommune's row of kommuner.csv (kode, navn, adresse, postnummer, by, email). */
+  kommune: sha256Hex,
+  /** The kommune's cases in sager.csv. */
+  sager: sha256Hex,
+  barometer: sha256Hex,
+  regelsaet: sha256Hex,
+  /** The template files (name and sha256 of each). */
+  skabeloner: sha256Hex,
+  /** The renderer's version (RENDERER_VERSION when the letter was written). */
+  renderer: z.string(),
+});
+
+const manifestLetterSchema = z.object({
+  kommunekode: z.string().regex(/^\d{3}$/),
+  navn: z.string(),
   /** Recipient address, from kommuner.csv. */
-  recipient: string;
-  antalSager: number;
+  recipient: z.string(),
+  antalSager: z.number().int().nonnegative(),
   /** How many of the cases live up to regler og praksis. */
-  overholder: number;
+  overholder: z.number().int().nonnegative(),
   /** How many have a retlig mangel with væsentlig betydning. */
-  medVaesentligMangel: number;
-  sagsnumre: string[];
-  pdf: ManifestFile;
-  eml: ManifestFile;
+  medVaesentligMangel: z.number().int().nonnegative(),
+  sagsnumre: z.array(z.string()),
+  pdf: manifestFileSchema,
+  eml: manifestFileSchema,
   /** The email as composed (for the preview page; the .eml holds the bytes sent). */
-  email: {
-    from: string;
-    replyTo: string;
-    to: string;
-    subject: string;
-    text: string;
-    attachmentName: string;
-    messageId: string;
-  };
+  email: z.object({
+    from: z.string(),
+    replyTo: z.string(),
+    to: z.string(),
+    subject: z.string(),
+    text: z.string(),
+    attachmentName: z.string(),
+    messageId: z.string(),
+  }),
   /** Warnings about this kommune's rows, formatted. */
-  advarsler: string[];
+  advarsler: z.array(z.string()),
+  /** Absent only in manifests written before fingerprints existed: such a letter counts as stale. */
+  inputs: letterInputsSchema.optional(),
+});
+
+export const manifestSchema = z.object({
+  version: z.literal(MANIFEST_VERSION),
+  barometer: z.object({ id: z.string(), titel: z.string(), brevdato: z.string(), eksempeldata: z.boolean() }),
+  /** sha256 of each input file (data, rule set, templates) at the latest render. */
+  inputs: z.record(z.string(), z.string()),
+  /** The national figures (same code as `check --json`) and the figure rows, from the latest render. */
+  national: z.custom<NationalPicture>((v) => typeof v === 'object' && v !== null && 'figures' in v),
+  letters: z.array(manifestLetterSchema),
+  kommunerUdenSager: z.array(z.object({ kommunekode: z.string(), navn: z.string(), email: z.string() })),
+  /** All warnings of the latest render, formatted. */
+  advarsler: z.array(z.string()),
+});
+
+export type ManifestFile = z.infer<typeof manifestFileSchema>;
+export type LetterInputs = z.infer<typeof letterInputsSchema>;
+export type ManifestLetter = z.infer<typeof manifestLetterSchema>;
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export type ParsedManifest = { ok: true; manifest: Manifest } | { ok: false; message: string };
+
+/** Parses manifest.json's text: JSON, then the schema. Messages are Danish and name the first wrong field. */
+export function parseManifest(text: string): ParsedManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, message: 'er ikke gyldig JSON' };
+  }
+  if (typeof json === 'object' && json !== null && 'version' in json && json.version !== MANIFEST_VERSION) {
+    return { ok: false, message: 'er ikke et manifest fra denne version af kommunebrev' };
+  }
+  const r = manifestSchema.safeParse(json);
+  if (r.success) return { ok: true, manifest: r.data };
+  const [issue] = r.error.issues;
+  const where = issue && issue.path.length > 0 ? ` (felt »${issue.path.join('.')}«)` : '';
+  const what = issue?.path.at(-1) === 'file' ? 'indeholder et ugyldigt filnavn' : 'har ikke den form, kommunebrev skriver';
+  return { ok: false, message: `${what}${where}` };
 }
 
-export interface Manifest {
-  version: typeof MANIFEST_VERSION;
-  barometer: { id: string; titel: string; brevdato: string; eksempeldata: boolean };
-  /** sha256 of each input file (data, rule set, templates) at render time. */
-  inputs: Record<string, string>;
-  /** The national figures (same code as `check --json`) and the figure rows. */
-  national: NationalPicture;
-  letters: ManifestLetter[];
-  kommunerUdenSager: { kommunekode: string; navn: string; email: string }[];
-  /** All warnings of the render, formatted. */
-  advarsler: string[];
+/** The file of the manifest as render writes it: stable key order, two-space indent, final newline. */
+export function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-export function manifestLetter(model: LetterModel, pdf: ManifestFile, eml: ManifestFile, advarsler: string[]): ManifestLetter {
+export function manifestLetter(model: LetterModel, pdf: ManifestFile, eml: ManifestFile, advarsler: string[], inputs?: LetterInputs): ManifestLetter {
   return {
     kommunekode: model.kommune.kode,
     navn: model.kommune.navn,
@@ -73,7 +129,14 @@ export function manifestLetter(model: LetterModel, pdf: ManifestFile, eml: Manif
       messageId: model.email.messageId,
     },
     advarsler,
+    ...(inputs ? { inputs } : {}),
   };
+}
+
+/** The letters of a `render --kommune`: the new ones replace theirs, every other letter of the previous render stays. */
+export function mergeLetters(previous: readonly ManifestLetter[], written: readonly ManifestLetter[]): ManifestLetter[] {
+  const replaced = new Set(written.map((l) => l.kommunekode));
+  return [...previous.filter((l) => !replaced.has(l.kommunekode)), ...written].sort((a, b) => a.kommunekode.localeCompare(b.kommunekode));
 }
 
 /** Which warnings concern which kommune: rows of sager.csv map to kommuner via their cases. */

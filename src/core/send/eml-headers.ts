@@ -2,6 +2,7 @@
 // addressed to and its Message-ID. Pure. The bytes are sent as they are;
 // this is only to verify that they say what the manifest says.
 import addressparser from 'nodemailer/lib/addressparser';
+import type { Problem } from '../types.js';
 
 /** The header block (up to the first empty line), unfolded, as name -> values. */
 export function readHeaders(eml: Uint8Array): Map<string, string[]> {
@@ -32,25 +33,30 @@ export function addressesOf(values: readonly string[] | undefined): string[] {
 
 export interface EmlCheck {
   ok: boolean;
-  /** What is wrong, in Danish (empty when ok). */
-  problems: string[];
+  /** What is wrong, as Problems naming the .eml file (empty when ok). */
+  problems: Problem[];
 }
 
-/** The .eml must be addressed to exactly the recipient, nobody else, and carry the expected Message-ID. */
-export function checkEml(eml: Uint8Array, expected: { recipient: string; messageId: string }): EmlCheck {
+/** The .eml must be addressed to exactly the recipient, nobody else, and carry the expected Message-ID.
+ *  `who` ("173 Lyngby-Taarbæk Kommune") starts each message; `file` is the .eml's name. */
+export function checkEml(eml: Uint8Array, expected: { recipient: string; messageId: string; file?: string; who?: string }): EmlCheck {
   const h = readHeaders(eml);
-  const problems: string[] = [];
+  const problems: Problem[] = [];
+  const file = expected.file ?? 'e-mail';
+  const problem = (code: string, column: string, text: string): void => {
+    problems.push({ code, severity: 'error', file, column, message: `${expected.who ? `${expected.who}: ` : ''}${text}.` });
+  };
   const to = addressesOf(h.get('to'));
   const want = expected.recipient.toLowerCase();
   if (to.length !== 1 || to[0] !== want) {
-    problems.push(`e-mailens To-felt (${to.join(', ') || 'tomt'}) er ikke kommunens adresse ${expected.recipient}`);
+    problem('eml-to', 'To', `e-mailens To-felt (${to.join(', ') || 'tomt'}) er ikke kommunens adresse ${expected.recipient}`);
   }
   for (const field of ['cc', 'bcc', 'resent-to', 'resent-cc', 'resent-bcc']) {
-    if (h.has(field)) problems.push(`e-mailen har et ${field}-felt; den må kun gå til kommunen`);
+    if (h.has(field)) problem('eml-extra-recipient', field, `e-mailen har et ${field}-felt; den må kun gå til kommunen`);
   }
   const ids = (h.get('message-id') ?? []).map((v) => v.replace(/^<|>$/g, '').trim());
   if (ids.length !== 1 || ids[0] !== expected.messageId) {
-    problems.push(`e-mailens Message-ID (${ids.join(', ') || 'mangler'}) er ikke den, manifestet angiver (${expected.messageId})`);
+    problem('eml-message-id', 'Message-ID', `e-mailens Message-ID (${ids.join(', ') || 'mangler'}) er ikke den, manifestet angiver (${expected.messageId})`);
   }
   return { ok: problems.length === 0, problems };
 }
