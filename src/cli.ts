@@ -137,8 +137,9 @@ export function buildProgram(): Command {
     .option('--resend', 'send brevet til --kommune igen med vilje, også hvis det er sendt eller uafklaret')
     .option('--mark-sent', 'registrér et uafklaret brev til --kommune som modtaget (sender intet)')
     .option('--rate <hastighed>', 'højst så mange e-mails, fx 5/s eller 60/min (ellers sendeHastighed i barometer.json)')
+    .option('--test <adresse>', 'send brevene (eller --kommune) som test kun til denne adresse, med [TEST] i emnet; kommunerne får intet')
     .option('--yes', 'spørg ikke om bekræftelse (til scripts)')
-    .action(async (o: { data: string; out: string; kommune?: string; resend?: boolean; markSent?: boolean; rate?: string; yes?: boolean }) => {
+    .action(async (o: { data: string; out: string; kommune?: string; resend?: boolean; markSent?: boolean; rate?: string; test?: string; yes?: boolean }) => {
       process.exitCode = await runSend(o, io);
     });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { writePreview } from '../src/adapters/preview/write-preview.js';
 import { formatDanishDateTime } from '../src/core/danish.js';
 import { emailPageFile, escapeHtml, renderEmailPageHtml, renderPreviewHtml } from '../src/core/preview/render-preview.js';
-import type { SendStatusMap } from '../src/core/send/send-status.js';
+import type { Delivery, SendStatusMap } from '../src/core/send/send-status.js';
 import { exampleManifest } from './helpers/manifest.js';
 
 const text = (html: string): string =>
@@ -114,11 +114,24 @@ describe('renderPreviewHtml', () => {
     expect(html).toContain('Intet er sendt fra denne side.');
   });
 
+  /** A delivery as the journal folds it: the address it went to and the .eml it was made from. */
+  const delivered = (to: string, eml: { sha256: string; contentSha256?: string | undefined } = { sha256: 'b'.repeat(64), contentSha256: 'c'.repeat(64) }): Delivery => ({
+    at: '2024-05-08T08:15:00Z',
+    to,
+    messageId: 'abc@ankestyrelsen.example',
+    sha256: 'd'.repeat(64),
+    emlSha256: eml.sha256,
+    ...(eml.contentSha256 !== undefined ? { contentSha256: eml.contentSha256 } : {}),
+    resend: false,
+    response: '250 2.0.0 OK <queued>',
+    confirmedManually: false,
+  });
+
   it('shows each kommune\'s send status when a status map is given', () => {
     const status: SendStatusMap = new Map([
-      ['101', { kommunekode: '101', state: 'sent', at: '2024-05-08T08:15:00Z', messageId: 'abc@ankestyrelsen.example', response: '250 2.0.0 OK <queued>', resends: 0 }],
-      ['173', { kommunekode: '173', state: 'failed', at: '2024-05-08T08:16:00Z', response: '550 5.1.1 Mailbox unavailable', code: 550, resends: 0 }],
-      ['999', { kommunekode: '999', state: 'uafklaret', at: '2024-05-08T08:17:00Z', response: 'Forbindelsen blev afbrudt', resends: 0 }],
+      ['101', { kommunekode: '101', state: 'sent', at: '2024-05-08T08:15:00Z', messageId: 'abc@ankestyrelsen.example', response: '250 2.0.0 OK <queued>', resends: 0, deliveries: [delivered('old-address@kommune.example')] }],
+      ['173', { kommunekode: '173', state: 'failed', at: '2024-05-08T08:16:00Z', response: '550 5.1.1 Mailbox unavailable', code: 550, resends: 0, deliveries: [] }],
+      ['999', { kommunekode: '999', state: 'uafklaret', at: '2024-05-08T08:17:00Z', response: 'Forbindelsen blev afbrudt', resends: 0, deliveries: [] }],
     ]);
     const page = renderPreviewHtml(manifest, status);
     expect(page).toContain('data-navn="Afsendelse"');
@@ -132,10 +145,11 @@ describe('renderPreviewHtml', () => {
     expect(text(page)).toContain('1 sendt, 1 fejlet, 0 uafklaret, 0 ikke sendt');
     // A kommune in the journal without a letter is pointed out, not dropped silently.
     expect(text(page)).toContain('som ikke har et brev i manifestet: 999');
-    // The Message-ID names the content: another ID means the letter was rendered anew after sending.
+    // From the journal: it went to another address than the letter in the folder has now.
     expect(row('101')).toContain('Brevet er ændret siden');
+    expect(row('101')).toContain('sendt til old-address@kommune.example');
     const l101 = manifest.letters.find((l) => l.kommunekode === '101')!;
-    const same = renderPreviewHtml(manifest, new Map([['101', { ...status.get('101')!, messageId: l101.email.messageId }]]));
+    const same = renderPreviewHtml(manifest, new Map([['101', { ...status.get('101')!, deliveries: [delivered(l101.recipient, l101.eml)] }]]));
     expect(same).toContain('<span class="tag sendt">Sendt</span>');
     expect(same).not.toContain('Brevet er ændret siden');
     const uafklaret = renderPreviewHtml(manifest, new Map([['173', { ...status.get('999')!, kommunekode: '173' }]]));

@@ -2,22 +2,11 @@
 // planning, SMTP error classification, backoff and rate, SMTP settings and
 // the TLS/example rules' building blocks, the .eml header check, the render check.
 import { describe, expect, it } from 'vitest';
-import {
-  classifySessionError,
-  classifySmtpError,
-  foldJournal,
-  parseJournal,
-  parseRate,
-  planSend,
-  rateDelayMs,
-  retryDelayMs,
-  serializeEntry,
-  UAFKLARET_AFTER_INTENT,
-  type DataProgress,
-  type JournalEntry,
-  type SmtpErrorClass,
-  type SmtpErrorInfo,
-} from '../src/core/send/journal.js';
+import { parseJournal, serializeEntry, type JournalEntry } from '../src/core/send/journal.js';
+import { foldJournal, UAFKLARET_AFTER_INTENT } from '../src/core/send/journal-fold.js';
+import { parseRate, rateDelayMs, retryDelayMs } from '../src/core/send/pacing.js';
+import { planSend } from '../src/core/send/send-plan.js';
+import { classifySessionError, classifySmtpError, type DataProgress, type SmtpErrorClass, type SmtpErrorInfo } from '../src/core/send/smtp-errors.js';
 import { checkEml } from '../src/core/send/eml-headers.js';
 import { checkRender, type RenderCheck } from '../src/core/send/send-check.js';
 import { formatProblem } from '../src/core/problems.js';
@@ -106,7 +95,10 @@ describe('foldJournal', () => {
 
   it('keeps time, Message-ID and the server reply of a sent letter', () => {
     const s = foldJournal([intent('101', 1), sent('101', 2)]).get('101');
-    expect(s).toEqual({ kommunekode: '101', state: 'sent', at: at(2), messageId: 'm101@x', response: '250 2.0.0 Ok: queued as ABC', code: 250, resends: 0 });
+    expect(s).toMatchObject({ kommunekode: '101', state: 'sent', at: at(2), messageId: 'm101@x', to: '101@x.example', response: '250 2.0.0 Ok: queued as ABC', code: 250, resends: 0 });
+    expect(s?.deliveries).toEqual([
+      { at: at(2), to: '101@x.example', messageId: 'm101@x', sha256: 'a'.repeat(64), emlSha256: 'a'.repeat(64), resend: false, response: '250 2.0.0 Ok: queued as ABC', confirmedManually: false },
+    ]);
   });
 
   it('explains an intent without outcome', () => {
@@ -125,8 +117,8 @@ describe('planSend', () => {
   const [l1, l2, l3] = letters;
   if (!l1 || !l2 || !l3) throw new Error('need three letters');
   const status: SendStatusMap = new Map([
-    [l1.kommunekode, { kommunekode: l1.kommunekode, state: 'sent', at: at(1), resends: 0 }],
-    [l2.kommunekode, { kommunekode: l2.kommunekode, state: 'uafklaret', at: at(2), resends: 0 }],
+    [l1.kommunekode, { kommunekode: l1.kommunekode, state: 'sent', at: at(1), resends: 0, deliveries: [] }],
+    [l2.kommunekode, { kommunekode: l2.kommunekode, state: 'uafklaret', at: at(2), resends: 0, deliveries: [] }],
   ]);
   const codes = (ls: readonly { kommunekode: string }[]): string[] => ls.map((l) => l.kommunekode);
 

@@ -6,8 +6,11 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { foldJournal, JOURNAL_FILE, LOCK_FILE } from '../src/core/send/journal.js';
+import { JOURNAL_FILE, LOCK_FILE } from '../src/core/send/journal.js';
+import { foldJournal } from '../src/core/send/journal-fold.js';
 import type { Manifest } from '../src/core/letters/manifest.js';
+import { contentSha256, withoutStampedFields } from '../src/core/send/eml-headers.js';
+import { sha256 } from '../src/core/sha256.js';
 import { addressOf, KOMMUNER, renderedFixture, runCliAsync, smtpCanonical, type SendFixture } from './helpers/send-data.js';
 import { journalOf, useSendHarness } from './helpers/send-harness.js';
 
@@ -28,6 +31,7 @@ describe('send: the normal case', () => {
   it('delivers each letter once, to its own address, byte for byte as rendered, and a re-run sends nothing', async () => {
     const f = fixture();
     const server = await smtp();
+    const before = Date.now();
     const r = await send(f, server);
     expect(r.stderr).not.toMatch(/fejl|uafklaret:/i);
     expect(r.code).toBe(0);
@@ -43,11 +47,19 @@ describe('send: the normal case', () => {
       if (!message) continue;
       expect(message.to).toEqual([addressOf(letter.kommunekode)]);
       expect(message.from).toBe('handicapsagsbarometer@ankestyrelsen.example');
-      // What was previewed is what was sent: the .eml as it travels over SMTP (CRLF line ends).
+      // What was previewed is what was sent: the .eml as it travels over SMTP (CRLF line ends),
+      // byte for byte except the Date and Message-ID fields, which are set at send time.
       const eml = readFileSync(join(f.dir, letter.eml.file));
-      expect(message.raw.equals(smtpCanonical(eml))).toBe(true);
+      expect(withoutStampedFields(message.raw).equals(withoutStampedFields(smtpCanonical(eml)))).toBe(true);
+      expect(contentSha256(message.raw)).toBe(letter.eml.contentSha256);
       const parsed = await simpleParser(message.raw);
-      expect(parsed.messageId).toBe(`<${letter.email.messageId}>`);
+      // Its own Message-ID (RFC 5322 §3.6.4), naming the letter; the journal records the one used.
+      expect(parsed.messageId).toMatch(new RegExp(`^<${letter.email.messageId.split('@')[0]?.replace(/\./g, '\\.')}\\.[^@]+@ankestyrelsen\\.example>$`));
+      const intent = journalOf(f).find((e) => e.type === 'intent' && e.kommunekode === letter.kommunekode);
+      expect(intent?.type === 'intent' && `<${intent.messageId}>`).toBe(parsed.messageId);
+      expect(intent?.type === 'intent' && intent.sha256).toBe(sha256(message.raw));
+      // Date is the moment of sending (RFC 5322 §3.6.1), not the letter date.
+      expect(parsed.date?.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
       expect(parsed.attachments).toHaveLength(1);
       expect(parsed.attachments[0]?.content.equals(readFileSync(join(f.dir, letter.pdf.file)))).toBe(true);
     }

@@ -4,7 +4,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { foldJournal, LOCK_FILE } from '../src/core/send/journal.js';
+import { LOCK_FILE } from '../src/core/send/journal.js';
+import { foldJournal } from '../src/core/send/journal-fold.js';
 import { addressOf, KOMMUNER, spawnCli } from './helpers/send-data.js';
 import { journalOf, useSendHarness } from './helpers/send-harness.js';
 

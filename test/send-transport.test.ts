@@ -4,7 +4,7 @@
 // that made us track the data phase ourselves: a lost line is 'CONN' in every phase.
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectionOptions, DEFAULT_TIMEOUTS, resolveTarget, SessionError, SmtpClient, type SendResult } from '../src/adapters/send/smtp-transport.js';
-import { classifySessionError, classifySmtpError } from '../src/core/send/journal.js';
+import { classifySessionError, classifySmtpError } from '../src/core/send/smtp-errors.js';
 import { parseSmtpSettings, type SmtpSettings } from '../src/core/send/smtp-settings.js';
 import { startSmtp, type Behaviour, type TestSmtp } from './helpers/smtp.js';
 

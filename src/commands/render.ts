@@ -15,7 +15,8 @@ import { composeLetters } from '../core/letters/compose-letter.js';
 import { findKommune } from '../core/letters/find-kommune.js';
 import { assessFreshness, letterInputsNow, staleKommuner } from '../core/letters/freshness.js';
 import { MANIFEST_VERSION, manifestLetter, mergeLetters, warningsByKommune, type Manifest, type ManifestLetter } from '../core/letters/manifest.js';
-import { foldJournal } from '../core/send/journal.js';
+import { contentSha256 } from '../core/send/eml-headers.js';
+import { foldJournal } from '../core/send/journal-fold.js';
 import { countText, formatProblem, listSome } from '../core/problems.js';
 import { EXIT_OK, progress, reportInvalid, reportWarnings, UsageError, type Io } from './io.js';
 import { loadBarometer } from './load.js';
@@ -62,7 +63,7 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
     const pdfFile = await writeLetterFile(dir, `${model.filBase}.pdf`, pdf);
     const emlFile = await writeLetterFile(dir, `${model.filBase}.eml`, eml);
     const advarsler = (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem);
-    written.push(manifestLetter(model, pdfFile, emlFile, advarsler, inputsNow.get(model.kommune.kode)));
+    written.push(manifestLetter(model, pdfFile, { ...emlFile, contentSha256: contentSha256(eml) }, advarsler, inputsNow.get(model.kommune.kode)));
     tick(i + 1, model.kommune.navn);
   });
 

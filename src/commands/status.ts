@@ -4,31 +4,16 @@
 // except refreshing the preview page.
 import { findBarometerDir, readManifestFile } from '../adapters/letters/read-output.js';
 import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
-import { writePreview } from '../adapters/preview/write-preview.js';
-import { foldJournal, JOURNAL_FILE, lastIntentSha } from '../core/send/journal.js';
-import type { Manifest } from '../core/letters/manifest.js';
-import { formatStatusTable, statusJson, statusRows, totals, totalsText } from '../core/send/send-report.js';
-import type { SendStatusMap } from '../core/send/send-status.js';
+import { foldRecord } from '../core/send/journal-fold.js';
+import { JOURNAL_FILE } from '../core/send/journal.js';
+import { totals, totalsText } from '../core/send/send-report.js';
+import { formatStatusTable, statusJson, statusRows } from '../core/send/status-report.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type Io } from './io.js';
+import { refreshPreview } from './refresh-preview.js';
 
 export interface StatusOptions {
   out: string;
   json?: boolean;
-}
-
-/**
- * HOOK(preview): refreshes the preview page (index.html in the barometer
- * folder) with the send status, after `send` and on `status`. The page is
- * written by src/adapters/preview/write-preview.ts (owned by the preview work);
- * a failure here is reported but never changes the outcome of the command.
- */
-export async function refreshPreview(io: Io, dir: string, manifest: Manifest, status?: SendStatusMap): Promise<void> {
-  try {
-    const s = status ?? foldJournal((await readJournal(dir)).entries);
-    await writePreview(dir, manifest, s);
-  } catch (err) {
-    io.err(`Bemærk: forhåndsvisningen kunne ikke opdateres med afsendelsesstatus (${(err as Error).message}).`);
-  }
 }
 
 export async function runStatus(opts: StatusOptions, io: Io): Promise<number> {
@@ -39,15 +24,24 @@ export async function runStatus(opts: StatusOptions, io: Io): Promise<number> {
   if (!read.ok) throw new UsageError(`${read.message} Kør »kommunebrev render« igen.`);
   const manifest = read.manifest;
   const journal = await readJournal(dir);
-  const status = foldJournal(journal.entries);
-  const rows = statusRows(manifest, status, lastIntentSha(journal.entries));
+  const { status, tests } = foldRecord(journal.entries);
+  // The commands shown (resend a newer version) use the folders the last run was given.
+  const lastRun = journal.entries.filter((e) => e.type === 'run').at(-1);
+  const rows = statusRows(manifest, status, tests, { data: lastRun?.data, out: lastRun?.out ?? opts.out });
   const t = totals(manifest.letters, status);
+  const testCount = rows.reduce((n, r) => n + r.tests.length, 0);
 
   if (opts.json) io.out(JSON.stringify(statusJson(manifest, rows, t), null, 2));
   else {
     io.out(formatStatusTable(manifest, rows));
     io.out('');
     io.out(`I alt: ${totalsText(t)}.`);
+    if (testCount > 0) io.out(`Testafsendelser: ${testCount} (send --test; tæller ikke som sendt til kommunerne).`);
+    const newer = rows.filter((r) => r.newerVersion);
+    if (newer.length > 0) {
+      io.out(`Nyere udgave ikke sendt (${newer.length}):`);
+      for (const r of newer) io.out(`  ${r.newerVersion?.text ?? ''}`);
+    }
     if (!journal.exists) io.out(`Intet er sendt endnu (der er ingen sendejournal, ${JOURNAL_FILE}).`);
     if (t.uafklaret > 0) {
       io.out(

@@ -26,7 +26,10 @@ export async function readManifestFile(dir: string): Promise<ManifestRead> {
 export async function readLetterFiles(dir: string, letter: ManifestLetter): Promise<LetterFiles> {
   const files: LetterFiles = {};
   const pdf = await readFile(join(dir, letter.pdf.file)).catch(() => undefined);
-  if (pdf) files.pdfSha256 = sha256(pdf);
+  if (pdf) {
+    files.pdfSha256 = sha256(pdf);
+    files.pdf = pdf;
+  }
   const eml = await readFile(join(dir, letter.eml.file)).catch(() => undefined);
   if (eml) {
     files.emlSha256 = sha256(eml);

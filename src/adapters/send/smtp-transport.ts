@@ -26,13 +26,13 @@
 // server answered DATA with 354, so `dataStarted` means the server took DATA
 // and `dataComplete` (the stream ended) means every byte was handed over and
 // the terminating "." follows: a connection lost after that is uafklaret
-// (classifySmtpError in src/core/send/journal.ts). Nothing here retries; retries
+// (classifySmtpError in src/core/send/smtp-errors.ts). Nothing here retries; retries
 // are the caller's, with the journal written around each attempt. Messages
 // go one at a time, so Ctrl-C has exactly one message in flight.
 import { lookup } from 'node:dns/promises';
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import type { DataProgress, SmtpErrorInfo } from '../../core/send/journal.js';
+import type { DataProgress, SmtpErrorInfo } from '../../core/send/smtp-errors.js';
 import { isLoopbackHost, redactSecrets, type SmtpSettings } from '../../core/send/smtp-settings.js';
 
 export interface TransportTimeouts {

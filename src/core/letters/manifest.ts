@@ -47,7 +47,13 @@ const manifestLetterSchema = z.object({
   medVaesentligMangel: z.number().int().nonnegative(),
   sagsnumre: z.array(z.string()),
   pdf: manifestFileSchema,
-  eml: manifestFileSchema,
+  /**
+   * contentSha256: sha256 of the .eml without its Date and Message-ID fields,
+   * which `send` sets at send time; it names the letter version and proves
+   * that everything else is sent as previewed (core/send/eml-headers.ts).
+   * Absent in manifests from before it existed (then taken from the file).
+   */
+  eml: manifestFileSchema.extend({ contentSha256: sha256Hex.optional() }),
   /** The email as composed (for the preview page; the .eml holds the bytes sent). */
   email: z.object({
     from: z.string(),
@@ -108,7 +114,7 @@ export function serializeManifest(manifest: Manifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-export function manifestLetter(model: LetterModel, pdf: ManifestFile, eml: ManifestFile, advarsler: string[], inputs?: LetterInputs): ManifestLetter {
+export function manifestLetter(model: LetterModel, pdf: ManifestFile, eml: ManifestLetter['eml'], advarsler: string[], inputs?: LetterInputs): ManifestLetter {
   return {
     kommunekode: model.kommune.kode,
     navn: model.kommune.navn,

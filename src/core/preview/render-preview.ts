@@ -9,6 +9,8 @@ import { percent, type FigureRow } from '../letters/assess.js';
 import { formatDanishDate, formatDanishDateTime } from '../danish.js';
 import type { Manifest, ManifestLetter } from '../letters/manifest.js';
 import { countText } from '../problems.js';
+import { lastDelivery } from '../send/journal-fold.js';
+import { versionChange } from '../send/send-plan.js';
 import type { KommuneSendStatus, SendStatusMap } from '../send/send-status.js';
 
 export const PREVIEW_FILE = 'index.html';
@@ -329,6 +331,7 @@ const STATE_ORDER: Record<KommuneSendStatus['state'] | 'ikke-sendt', number> = {
 
 function statusDetails(s: KommuneSendStatus): string {
   const rows: [string, string][] = [];
+  if (s.to) rows.push([s.state === 'sent' ? 'Sendt til' : 'Til', escapeHtml(s.to)]);
   if (s.messageId) rows.push(['Message-ID', `<code>${escapeHtml(s.messageId)}</code>`]);
   if (s.response) {
     const label = s.state === 'sent' ? 'Svar fra mailserveren' : s.state === 'failed' ? 'Fejl' : 'Seneste besked';
@@ -347,8 +350,8 @@ function statusCell(s: KommuneSendStatus | undefined, letter: ManifestLetter): s
   if (!s) return `<td class="status" data-v="${STATE_ORDER['ikke-sendt']}"><span class="tag ikke-sendt">Ikke sendt</span></td>`;
   const when = `<time datetime="${escapeHtml(s.at)}">${escapeHtml(formatDanishDateTime(s.at))}</time>`;
   if (s.state === 'sent') {
-    // The Message-ID names the letter's content: another ID means the letter was rendered anew after it was sent.
-    const changed = s.messageId !== undefined && s.messageId !== letter.email.messageId;
+    // From the journal: the last delivery's address and content against the letter in the folder now.
+    const changed = versionChange(letter, lastDelivery(s)) !== undefined;
     const title = [`Sendt ${formatDanishDateTime(s.at)}`, s.messageId ? `Message-ID: ${s.messageId}` : '', s.response ? `Svar: ${s.response}` : '']
       .filter(Boolean)
       .join('\n');
@@ -356,7 +359,7 @@ function statusCell(s: KommuneSendStatus | undefined, letter: ManifestLetter): s
       changed ? '<span class="tid aendret">Brevet er ændret siden</span>' : ''
     }</summary>${statusDetails(s)}${
       changed
-        ? '<p>Den sendte e-mail havde et andet Message-ID end brevet i mappen nu. Brevet er altså skrevet om efter afsendelsen, og kommunen har fået den tidligere udgave.</p>'
+        ? `<p>Brevet er skrevet om efter afsendelsen (adresse eller indhold), og kommunen har fået den tidligere udgave (sendt til ${escapeHtml(lastDelivery(s)?.to ?? '')}). Den nye udgave sendes kun med »kommunebrev send --kommune ${escapeHtml(letter.kommunekode)} --resend«.</p>`
         : ''
     }</details></td>`;
   }

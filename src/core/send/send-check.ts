@@ -15,6 +15,8 @@ export interface LetterFiles {
   emlSha256?: string;
   /** The .eml bytes, for the header check. */
   eml?: Uint8Array;
+  /** The PDF bytes (attached anew to a test send). */
+  pdf?: Uint8Array;
 }
 
 /** Is each letter file byte for byte what the manifest says? (What status and the preview check, without data.) */
