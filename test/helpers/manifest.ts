@@ -6,7 +6,7 @@ import { compileTemplates, composeLetters } from '../../src/core/letters/compose
 import { MANIFEST_VERSION, manifestLetter, type Manifest } from '../../src/core/letters/manifest.js';
 import { validateBarometerData } from '../../src/core/letters/validate.js';
 import { letterInputsNow, type CurrentInputs } from '../../src/core/letters/freshness.js';
-import type { ValidatedData } from '../../src/core/types.js';
+import type { LetterModel, ValidatedData } from '../../src/core/types.js';
 import { afslagRow, caseRow, exampleBarometer, exampleRuleSet, KOMMUNE_HEADER, kommuneRow, SAGER_HEADER, table } from '../core/table-builders.js';
 import { REPO } from './cli.js';
 
@@ -40,6 +40,11 @@ function exampleData(): ValidatedData {
   return r.data;
 }
 
+/** The letter models of the small example (for composing real emails in tests). */
+export function exampleLetterModels(): LetterModel[] {
+  return composeLetters(exampleData(), templates());
+}
+
 /** The data exampleManifest() was made from, as `send` would load it now; `change` edits it first. */
 export function exampleCurrent(change: (data: ValidatedData) => void = () => undefined): CurrentInputs {
   const data = exampleData();
@@ -55,7 +60,7 @@ export function exampleManifest(): Manifest {
     manifestLetter(
       model,
       { file: `${model.filBase}.pdf`, sha256: '0'.repeat(64), bytes: 40_000 },
-      { file: `${model.filBase}.eml`, sha256: '1'.repeat(64), bytes: 60_000 },
+      { file: `${model.filBase}.eml`, sha256: '1'.repeat(64), bytes: 60_000, contentSha256: '2'.repeat(64) },
       model.kommune.kode === '173' ? ['advarsel: sager.csv, række 3: Afgørelsesdatoen ligger uden for undersøgelsesperioden.'] : [],
       inputs.get(model.kommune.kode),
     ),

@@ -103,6 +103,12 @@ export function contentSha256(eml: Uint8Array): string {
   return sha256(withoutStampedFields(eml));
 }
 
+/** A msg-id cannot be folded inside; like nodemailer, fold before it when the line would pass 78 characters (RFC 5322 §2.1.1). */
+function messageIdField(id: string): string {
+  const line = `Message-ID: <${id}>`;
+  return line.length <= 78 ? `${line}\r\n` : `Message-ID:\r\n <${id}>\r\n`;
+}
+
 /** The .eml with its Date and Message-ID fields replaced in place; every other byte stays. */
 export function stampHeaders(eml: Uint8Array, stamp: { date: string; messageId: string }): Buffer {
   const { fields, rest } = splitHeader(Buffer.from(eml).toString('latin1'));
@@ -111,10 +117,10 @@ export function stampHeaders(eml: Uint8Array, stamp: { date: string; messageId: 
     const name = fieldName(f);
     if (!STAMPED_FIELDS.has(name)) return f;
     seen.add(name);
-    return name === 'date' ? `Date: ${stamp.date}\r\n` : `Message-ID: <${stamp.messageId}>\r\n`;
+    return name === 'date' ? `Date: ${stamp.date}\r\n` : messageIdField(stamp.messageId);
   });
   // A rendered .eml always has both; should one be missing, it goes first (RFC 5322 does not fix the order).
-  if (!seen.has('message-id')) out.unshift(`Message-ID: <${stamp.messageId}>\r\n`);
+  if (!seen.has('message-id')) out.unshift(messageIdField(stamp.messageId));
   if (!seen.has('date')) out.unshift(`Date: ${stamp.date}\r\n`);
   return Buffer.from(out.join('') + rest, 'latin1');
 }
