@@ -64,10 +64,9 @@ describe('correcting and re-sending one kommune’s letter', () => {
     const firstTo173 = server.received.find((m) => m.to.includes(addressOf('173')));
     const firstParsed = await simpleParser(firstTo173?.raw ?? Buffer.alloc(0));
 
-    // 2. The address of 173 was wrong: correct it and render again. (A full render here; `render
-    // --kommune 173` keeps the other letters once per-letter freshness, issue 8 point 1, is in.)
+    // 2. The address of 173 was wrong: correct it and render that kommune alone.
     correctAddress(f, addressOf('173'), NEW_173);
-    const render = await runCliAsync(f.bin, ['render', '--data', f.data, '--out', f.out]);
+    const render = await runCliAsync(f.bin, ['render', '--data', f.data, '--out', f.out, '--kommune', '173']);
     expect(render.code, render.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(f.dir, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.letters.find((l) => l.kommunekode === '173')?.recipient).toBe(NEW_173);
