@@ -14,6 +14,7 @@ const EXIT_UNEXPECTED = 3;
 
 const io: Io = {
   out: (t) => process.stdout.write(`${t}\n`),
+  write: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(`${t}\n`),
   errIsTTY: Boolean(process.stderr.isTTY),
   interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
@@ -146,7 +147,8 @@ export function buildProgram(): Command {
   sub('status', 'vis for hver kommune, om brevet er sendt, fejlet eller uafklaret')
     .requiredOption('--out <mappe>', 'outputmappen fra render (eller barometermappen i den)')
     .option('--json', 'skriv status som JSON på standard output')
-    .action(async (o: { out: string; json?: boolean }) => {
+    .option('--csv', 'skriv en linje pr. afsendelse som CSV til journalisering (UTF-8 med BOM, semikolon, CRLF)')
+    .action(async (o: { out: string; json?: boolean; csv?: boolean }) => {
       process.exitCode = await runStatus(o, io);
     });
 

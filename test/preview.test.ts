@@ -120,6 +120,7 @@ describe('renderPreviewHtml', () => {
     to,
     messageId: 'abc@ankestyrelsen.example',
     sha256: 'd'.repeat(64),
+    emlFile: '101-koebenhavns-kommune.eml',
     emlSha256: eml.sha256,
     ...(eml.contentSha256 !== undefined ? { contentSha256: eml.contentSha256 } : {}),
     resend: false,

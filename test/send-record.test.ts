@@ -10,6 +10,7 @@ import { foldRecord } from '../src/core/send/journal-fold.js';
 import { journalEntrySchema, type JournalEntry } from '../src/core/send/journal.js';
 import { versionChange } from '../src/core/send/send-plan.js';
 import { parseSendTunables } from '../src/core/send/send-settings.js';
+import { recordsCsv } from '../src/core/send/records-csv.js';
 import { statusRows } from '../src/core/send/status-report.js';
 import { isEmailAddress, testLetterModel } from '../src/core/send/test-send.js';
 import type { LetterModel } from '../src/core/types.js';
@@ -124,7 +125,7 @@ describe('folding the journal into deliveries', () => {
 describe('newer versions and status rows', () => {
   const manifest = exampleManifest();
   const letter = manifest.letters[0] as ManifestLetter;
-  const delivery = { at: at(2), to: letter.recipient, messageId: 'm', sha256: SHA('b'), emlSha256: letter.eml.sha256, resend: false, response: '250', confirmedManually: false, ...(letter.eml.contentSha256 ? { contentSha256: letter.eml.contentSha256 } : {}) };
+  const delivery = { at: at(2), to: letter.recipient, messageId: 'm', sha256: SHA('b'), emlFile: letter.eml.file, emlSha256: letter.eml.sha256, resend: false, response: '250', confirmedManually: false, ...(letter.eml.contentSha256 ? { contentSha256: letter.eml.contentSha256 } : {}) };
 
   it('spots a changed address or content, and nothing when it is the same letter', () => {
     expect(versionChange(letter, delivery)).toBeUndefined();
@@ -158,5 +159,21 @@ describe('test send and settings', () => {
     expect(parseSendTunables({})).toMatchObject({ ok: true, tunables: { retry: { maxAttempts: 4, baseMs: 2000 } } });
     expect(parseSendTunables({ KOMMUNEBREV_RETRY_ATTEMPTS: '2', KOMMUNEBREV_SMTP_TIMEOUT_MS: '500' })).toMatchObject({ ok: true, tunables: { retry: { maxAttempts: 2 }, socketTimeoutMs: 500 } });
     expect(parseSendTunables({ KOMMUNEBREV_RETRY_BASE_MS: 'x' })).toEqual({ ok: false, message: 'KOMMUNEBREV_RETRY_BASE_MS skal være et tal (mindst 0), ikke »x«.' });
+  });
+});
+
+describe('the records list (status --csv)', () => {
+  it('is UTF-8 with BOM, ";" separated, CRLF, quoted where needed, with the run’s journalnummer', () => {
+    const manifest = exampleManifest();
+    const [l] = manifest.letters;
+    if (!l) throw new Error('no letter');
+    const run = journalEntrySchema.parse({ v: 1, at: at(0), run: 'r1', type: 'run', pid: 1, server: 's', barometer: 'b', plan: [l.kommunekode], journalnummer: '24-0417733' });
+    const entries = [run, intent(l.kommunekode, 1, { recipient: '=cmd@x.example' }), outcome(l.kommunekode, 2, 'sent')];
+    const csv = recordsCsv({ ...manifest, letters: [{ ...l, navn: 'Navn; med "semikolon"' }] }, foldRecord(entries).status);
+    expect(csv.startsWith('\ufeffkommunekode;kommune;adresse;tidspunkt;message-id;fil;sha256;journalnummer\r\n')).toBe(true);
+    const [, line] = csv.slice(1).split('\r\n');
+    // A field Excel would run as a formula gets an apostrophe; ";" and quotes are quoted (RFC 4180).
+    expect(line).toBe(`${l.kommunekode};"Navn; med ""semikolon""";'=cmd@x.example;2026-11-25 23:00:02;m${l.kommunekode}.1@x;${l.kommunekode}.eml;${SHA('b')};24-0417733`);
+    expect(csv.endsWith('\r\n')).toBe(true);
   });
 });

@@ -4,6 +4,8 @@ import type { Problem } from '../core/types.js';
 
 export interface Io {
   out(text: string): void;
+  /** Writes to stdout exactly as given (no newline added), e.g. a CSV file with CRLF line ends. */
+  write(text: string): void;
   err(text: string): void;
   /** True when stderr is a terminal (progress may redraw a line). */
   errIsTTY: boolean;

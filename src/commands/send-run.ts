@@ -62,6 +62,8 @@ export interface SendRunOptions {
   testAddress?: string | undefined;
   /** barometer.json `arkivkopi`: every delivered letter also goes there, once. */
   arkivkopi?: string | undefined;
+  /** barometer.json `journalnummer`, recorded with the run. */
+  journalnummer?: string | undefined;
 }
 
 type LetterOutcome =
@@ -148,6 +150,7 @@ export class SendRun {
         data: this.o.args.data,
         out: this.o.args.out,
         ...(this.o.testAddress !== undefined ? { test: this.o.testAddress } : {}),
+        ...(this.o.journalnummer !== undefined ? { journalnummer: this.o.journalnummer } : {}),
       });
       const tick = progress(io, this.o.testAddress !== undefined ? 'Sender testbreve' : 'Sender breve', jobs.length);
       tick(0);

@@ -161,9 +161,9 @@ async function withJournal(io: Io, dir: string, use: (journal: OpenJournal) => P
   }
 }
 
-/** barometer.json `arkivkopi` (issue 12), when the schema has it and it is set. */
-function arkivkopiOf(barometer: object): string | undefined {
-  const value = (barometer as { arkivkopi?: unknown }).arkivkopi;
+/** barometer.json `journalnummer` (issue 12), when set. */
+function journalnummerOf(barometer: object): string | undefined {
+  const value = (barometer as { journalnummer?: unknown }).journalnummer;
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
@@ -171,6 +171,14 @@ async function markSent(io: Io, dir: string, journal: OpenJournal, manifest: Man
   const letter = manifest.letters.find((l) => l.kommunekode === kode);
   const s = record.status.get(kode);
   if (!letter) throw new UsageError(`Der er intet brev til kommune ${kode}.`);
+  // An uafklaret archive copy of a delivered letter is confirmed the same way (the kommune's letter is not touched).
+  const copy = s?.state === 'sent' ? [...s.deliveries].reverse().find((d) => d.arkivkopi?.state === 'uafklaret') : undefined;
+  if (copy) {
+    await journal.append({ v: JOURNAL_VERSION, at: new Date().toISOString(), run: newRunId(), type: 'marked-sent', kommunekode: kode, kind: 'arkivkopi', messageId: copy.messageId });
+    io.out(`Arkivkopien af brevet til ${letter.navn} (Message-ID <${copy.messageId}>) er registreret som modtaget i sendejournalen (intet er sendt igen).`);
+    await refreshPreview(io, dir, manifest);
+    return EXIT_OK;
+  }
   if (s?.state !== 'uafklaret' || s.messageId === undefined) {
     const what = s ? (s.state === 'sent' ? 'allerede sendt' : 'fejlet (ikke modtaget af mailserveren)') : 'ikke sendt';
     throw new UsageError(`--mark-sent er kun til uafklarede breve; brevet til ${letter.navn} er ${what}.`);
@@ -206,7 +214,8 @@ async function sendLocked(c: SendContext): Promise<number> {
   const { opts, io, data, loaded, manifest, dir, shownDir, renderCmd, settings, rate, tunables, timeouts, kommunekode, scope, lock, record } = c;
   const id = data.barometer.id;
   const args = { data: opts.data, out: opts.out };
-  const arkivkopi = opts.test === undefined ? arkivkopiOf(data.barometer) : undefined;
+  // A test send gets no archive copy: it is not a letter to a kommune.
+  const arkivkopi = opts.test === undefined ? data.barometer.arkivkopi : undefined;
   if (opts.markSent) {
     if (kommunekode === undefined) throw new Error('unreachable');
     return await withJournal(io, dir, (journal) => markSent(io, dir, journal, manifest, record, kommunekode));
@@ -302,6 +311,7 @@ async function sendLocked(c: SendContext): Promise<number> {
       yes: Boolean(opts.yes),
       testAddress: opts.test,
       arkivkopi,
+      journalnummer: journalnummerOf(data.barometer),
     });
     if (jobs.length === 0) {
       io.out('Intet at sende.');

@@ -7,6 +7,7 @@ import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
 import { foldRecord } from '../core/send/journal-fold.js';
 import { JOURNAL_FILE } from '../core/send/journal.js';
 import { totals, totalsText } from '../core/send/send-report.js';
+import { recordsCsv } from '../core/send/records-csv.js';
 import { formatStatusTable, statusJson, statusRows } from '../core/send/status-report.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type Io } from './io.js';
 import { refreshPreview } from './refresh-preview.js';
@@ -14,9 +15,12 @@ import { refreshPreview } from './refresh-preview.js';
 export interface StatusOptions {
   out: string;
   json?: boolean;
+  /** The records list: one CSV line per delivery, for the records system. */
+  csv?: boolean;
 }
 
 export async function runStatus(opts: StatusOptions, io: Io): Promise<number> {
+  if (opts.json && opts.csv) throw new UsageError('Vælg enten --json eller --csv.');
   const found = await findBarometerDir(opts.out);
   if (!found.ok) throw new UsageError(found.message);
   const dir = found.dir;
@@ -31,7 +35,8 @@ export async function runStatus(opts: StatusOptions, io: Io): Promise<number> {
   const t = totals(manifest.letters, status);
   const testCount = rows.reduce((n, r) => n + r.tests.length, 0);
 
-  if (opts.json) io.out(JSON.stringify(statusJson(manifest, rows, t), null, 2));
+  if (opts.csv) io.write(recordsCsv(manifest, status));
+  else if (opts.json) io.out(JSON.stringify(statusJson(manifest, rows, t), null, 2));
   else {
     io.out(formatStatusTable(manifest, rows));
     io.out('');

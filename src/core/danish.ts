@@ -61,3 +61,11 @@ export function formatTime(iso: string): string {
   const part = partsOf(CPH_SHORT, d);
   return `${part('day')}.${part('month')}.${part('year')} ${part('hour')}.${part('minute')}.${part('second')}`;
 }
+
+/** "2024-05-08T08:15:03.120Z" -> "2024-05-08 10:15:03" (Danish time): sortable, and a date-time to Excel in any locale. */
+export function formatSortableTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const part = partsOf(CPH_SHORT, d);
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
+}

@@ -36,13 +36,22 @@ export interface SendFixture {
  * example's (true). `ownTool` copies bin/, dist/ and templates/ to the temp
  * folder so a test can change a template without touching the repository.
  */
-export function renderedFixture(opts: { eksempeldata?: boolean; kommuner?: readonly [string, string][]; ownTool?: boolean } = {}): SendFixture {
+export interface FixtureOptions {
+  eksempeldata?: boolean;
+  kommuner?: readonly [string, string][];
+  ownTool?: boolean;
+  /** Fields to set in barometer.json (e.g. arkivkopi). */
+  barometer?: Record<string, unknown>;
+}
+
+export function renderedFixture(opts: FixtureOptions = {}): SendFixture {
   const root = tempDir('kommunebrev-send-');
   const data = join(root, 'data');
   mkdirSync(data, { recursive: true });
   copyFileSync(join(EXAMPLE_DATA, 'regelsaet.json'), join(data, 'regelsaet.json'));
   const barometer = JSON.parse(readFileSync(join(EXAMPLE_DATA, 'barometer.json'), 'utf8')) as Record<string, unknown>;
   if (opts.eksempeldata !== undefined) barometer.eksempeldata = opts.eksempeldata;
+  Object.assign(barometer, opts.barometer ?? {});
   writeFileSync(join(data, 'barometer.json'), `${JSON.stringify(barometer, null, 2)}\n`);
   const kommuner = opts.kommuner ?? KOMMUNER;
   writeRecords(join(data, 'kommuner.csv'), [KOMMUNE_HEADER, ...kommuner.map(([kode, navn]) => kommuneRow({ kommunekode: kode, navn, email: addressOf(kode) }))]);

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, expect } from 'vitest';
 import { JOURNAL_FILE, parseJournal, type JournalEntry } from '../../src/core/send/journal.js';
 import { tempDir } from './cli.js';
-import { renderedFixture, runCliAsync, type SendFixture } from './send-data.js';
+import { renderedFixture, runCliAsync, type FixtureOptions, type SendFixture } from './send-data.js';
 import { startSmtp, type Behaviour, type TestSmtp } from './smtp.js';
 
-export function useSendHarness() {
+export function useSendHarness(options: FixtureOptions = {}) {
   let base: SendFixture;
   beforeAll(() => {
-    base = renderedFixture();
+    base = renderedFixture(options);
   });
 
   /** A private copy of the rendered base fixture. */

@@ -68,6 +68,12 @@ export const barometerSchema = z
       .regex(/^\d+(\.\d+)?\/(s|min)$/, { error: 'skal skrives som fx "5/s" eller "60/min"' })
       .optional()
       .describe('Optional rate limit for the SMTP relay, e.g. "5/s".'),
+    arkivkopi: email
+      .optional()
+      .describe(
+        'Optional address of the records system (ESDH): every letter sent to a kommune is also sent there once, ' +
+          'as a separate message with the same bytes; the kommune never sees it (not in To or Cc).',
+      ),
   })
   .strict();
 

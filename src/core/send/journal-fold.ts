@@ -22,13 +22,14 @@ function attemptKey(e: KommuneEntry & { attempt: number }): string {
   return `${e.run}|${e.kommunekode}|${kindOf(e)}|${e.attempt}`;
 }
 
-function deliveryOf(intent: IntentEntry, at: string, response: string, confirmedManually: boolean): Delivery {
+function deliveryOf(intent: IntentEntry, at: string, response: string, confirmedManually: boolean, journalnummer: string | undefined): Delivery {
   const d: Delivery = {
     at,
     to: intent.recipient,
     messageId: intent.messageId,
     // Before send set Date and Message-ID itself, it transmitted the .eml file as it was.
     sha256: intent.sha256 ?? intent.emlSha256,
+    emlFile: intent.emlFile,
     emlSha256: intent.emlSha256,
     resend: intent.resend,
     response,
@@ -36,6 +37,7 @@ function deliveryOf(intent: IntentEntry, at: string, response: string, confirmed
   };
   if (intent.contentSha256 !== undefined) d.contentSha256 = intent.contentSha256;
   if (intent.date !== undefined) d.date = intent.date;
+  if (journalnummer !== undefined) d.journalnummer = journalnummer;
   return d;
 }
 
@@ -58,8 +60,11 @@ export function foldRecord(entries: readonly JournalEntry[]): JournalRecord {
   const byMessageId = new Map<string, Delivery>();
   /** Test sends by run and kommune (retries within a run are one test send). */
   const testByRun = new Map<string, TestSend>();
+  /** The journal number each run sent under. */
+  const journalnummer = new Map<string, string>();
 
   for (const e of entries) {
+    if (e.type === 'run' && e.journalnummer !== undefined) journalnummer.set(e.run, e.journalnummer);
     if (e.type === 'run' || e.type === 'run-end') continue;
     const kode = e.kommunekode;
     const kind = kindOf(e);
@@ -124,7 +129,7 @@ export function foldRecord(entries: readonly JournalEntry[]): JournalRecord {
         next = { ...common, state: 'sent', messageId: e.messageId, response: e.response };
         if (intent) {
           next.to = intent.recipient;
-          const d = deliveryOf(intent, e.at, e.response, false);
+          const d = deliveryOf(intent, e.at, e.response, false, journalnummer.get(intent.run));
           deliveries.push(d);
           byMessageId.set(`${kode}|${d.messageId}`, d);
         }
@@ -144,7 +149,7 @@ export function foldRecord(entries: readonly JournalEntry[]): JournalRecord {
         const sentIntent = lastIntent.get(kode);
         if (sentIntent) {
           next.to = sentIntent.recipient;
-          const d = deliveryOf({ ...sentIntent, messageId: e.messageId }, sentIntent.at, CONFIRMED_MANUALLY, true);
+          const d = deliveryOf({ ...sentIntent, messageId: e.messageId }, sentIntent.at, CONFIRMED_MANUALLY, true, journalnummer.get(sentIntent.run));
           deliveries.push(d);
           byMessageId.set(`${kode}|${d.messageId}`, d);
         }

@@ -57,6 +57,8 @@ export const runEntrySchema = z.object({
   out: z.string().optional(),
   /** Set for a test send (send --test ADRESSE): where the test letters went. */
   test: z.string().optional(),
+  /** barometer.json `journalnummer` at the time of the run: the case the letters were journalised under. */
+  journalnummer: z.string().optional(),
 });
 
 export const intentEntrySchema = z.object({

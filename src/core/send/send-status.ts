@@ -27,8 +27,11 @@ export interface Delivery {
   sha256: string;
   /** sha256 of the letter without its Date and Message-ID fields (the letter version); absent in old journals. */
   contentSha256?: string;
-  /** sha256 of the .eml file it was made from. */
+  /** The .eml file it was made from, and that file's sha256. */
+  emlFile: string;
   emlSha256: string;
+  /** barometer.json `journalnummer` when it was sent (from its run line). */
+  journalnummer?: string;
   /** Sent again on purpose (--resend). */
   resend: boolean;
   /** The server's reply, or the note that it was confirmed by hand. */

@@ -4,7 +4,7 @@
 import type { Manifest, ManifestLetter } from '../letters/manifest.js';
 import { countText, listSome } from '../problems.js';
 import type { JournalRecord } from './journal-fold.js';
-import { newerVersionText, totals, totalsText, uafklaretAdvice, who, type CommandArgs } from './send-report.js';
+import { newerVersionText, sendCommand, totals, totalsText, uafklaretAdvice, who, type CommandArgs } from './send-report.js';
 import type { SendPlan } from './send-plan.js';
 
 export interface Confirmation {
@@ -150,7 +150,7 @@ export function summarize(s: SummaryInput): { lines: string[]; ok: boolean } {
     lines.push(`Arkivkopi mangler (${copies.length}); brevene til kommunerne er ikke sendt igen:`);
     for (const { letter, delivery } of copies) {
       const c = delivery.arkivkopi;
-      const state = !c ? 'ikke sendt endnu; sendes ved næste »send«' : c.state === 'failed' ? `fejlet: ${c.response ?? ''}; forsøges igen ved næste »send«` : `uafklaret: ${c.response ?? ''}; undersøg arkivets postkasse (Message-ID <${delivery.messageId}>)`;
+      const state = !c ? 'ikke sendt endnu; sendes ved næste »send«' : c.state === 'failed' ? `fejlet: ${c.response ?? ''}; forsøges igen ved næste »send«` : `uafklaret: ${c.response ?? ''}; undersøg arkivets postkasse (søg efter Message-ID), og kom den frem: »${sendCommand(s.args, letter.kommunekode, '--mark-sent')}«`;
       lines.push(`  ${letter.kommunekode} ${letter.navn} (Message-ID <${delivery.messageId}>): ${state}`);
     }
   }
