@@ -97,7 +97,7 @@ describe('foldJournal', () => {
     const s = foldJournal([intent('101', 1), sent('101', 2)]).get('101');
     expect(s).toMatchObject({ kommunekode: '101', state: 'sent', at: at(2), messageId: 'm101@x', to: '101@x.example', response: '250 2.0.0 Ok: queued as ABC', code: 250, resends: 0 });
     expect(s?.deliveries).toEqual([
-      { at: at(2), to: '101@x.example', messageId: 'm101@x', sha256: 'a'.repeat(64), emlSha256: 'a'.repeat(64), resend: false, response: '250 2.0.0 Ok: queued as ABC', confirmedManually: false },
+      { at: at(2), to: '101@x.example', messageId: 'm101@x', sha256: 'a'.repeat(64), emlFile: '101.eml', emlSha256: 'a'.repeat(64), resend: false, response: '250 2.0.0 Ok: queued as ABC', confirmedManually: false },
     ]);
   });
 
