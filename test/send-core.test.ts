@@ -10,7 +10,7 @@ import { classifySessionError, classifySmtpError, type DataProgress, type SmtpEr
 import { checkEml } from '../src/core/send/eml-headers.js';
 import { checkRender, type RenderCheck } from '../src/core/send/send-check.js';
 import { formatProblem } from '../src/core/problems.js';
-import { isLoopbackHost, parseSmtpSettings, redactSecrets } from '../src/core/send/smtp-settings.js';
+import { isLoopbackAddress, parseSmtpSettings, redactSecrets } from '../src/core/send/smtp-settings.js';
 import type { SendStatusMap } from '../src/core/send/send-status.js';
 import type { ManifestLetter } from '../src/core/letters/manifest.js';
 import { exampleCurrent, exampleManifest } from './helpers/manifest.js';
@@ -224,8 +224,9 @@ describe('backoff and rate', () => {
 
 describe('SMTP settings', () => {
   it.each([
-    ['localhost', true],
-    ['LOCALHOST', true],
+    // Names never count, not even localhost (RFC 6761 §6.3): the resolved address decides.
+    ['localhost', false],
+    ['LOCALHOST', false],
     ['127.0.0.1', true],
     ['127.1.2.3', true],
     ['::1', true],
@@ -236,8 +237,8 @@ describe('SMTP settings', () => {
     ['smtp.example.dk', false],
     ['localhost.example.dk', false],
     ['128.0.0.1', false],
-  ])('isLoopbackHost(%j) = %s', (host, want) => {
-    expect(isLoopbackHost(host)).toBe(want);
+  ])('isLoopbackAddress(%j) = %s', (host, want) => {
+    expect(isLoopbackAddress(host)).toBe(want);
   });
 
   it.each([
@@ -246,7 +247,9 @@ describe('SMTP settings', () => {
     { url: 'smtp://smtp.example.dk', host: 'smtp.example.dk', port: 587, tls: 'starttls', loopback: false },
     { url: 'smtp://127.0.0.1:2525', host: '127.0.0.1', port: 2525, tls: 'none-loopback', loopback: true },
     { url: 'smtp://[::1]:2525', host: '::1', port: 2525, tls: 'none-loopback', loopback: true },
-    { url: 'smtps://localhost:4650', host: 'localhost', port: 4650, tls: 'implicit', loopback: true },
+    // Undecided until resolved: a name is not this machine by its name.
+    { url: 'smtps://localhost:4650', host: 'localhost', port: 4650, tls: 'implicit', loopback: false },
+    { url: 'smtp://localhost:2525', host: 'localhost', port: 2525, tls: 'starttls', loopback: false },
   ])('$url', ({ url, ...want }) => {
     const r = parseSmtpSettings({ SMTP_URL: url });
     expect(r.ok && r.settings).toMatchObject(want);

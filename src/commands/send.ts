@@ -9,7 +9,7 @@
 import { join, resolve } from 'node:path';
 import { readLetterFiles, readManifestFile } from '../adapters/letters/read-output.js';
 import { acquireLock, JournalDamagedError, LockHeldError, openJournal, readJournal, type Lock, type OpenJournal } from '../adapters/send/send-journal.js';
-import { DEFAULT_TIMEOUTS, type TransportTimeouts } from '../adapters/send/smtp-transport.js';
+import { DEFAULT_TIMEOUTS, resolveSmtpHost, type TransportTimeouts } from '../adapters/send/smtp-transport.js';
 import { composeLetters } from '../core/letters/compose-letter.js';
 import { findKommune } from '../core/letters/find-kommune.js';
 import type { Manifest, ManifestLetter } from '../core/letters/manifest.js';
@@ -92,8 +92,21 @@ export async function runSend(opts: SendOptions, io: Io, env: NodeJS.ProcessEnv 
   }
   const manifest = read.manifest;
 
+  // "This machine" is the address connected to, never a name: resolve once
+  // here; the connection goes to that very address.
+  const eksempeldata = data.barometer.eksempeldata || manifest.barometer.eksempeldata;
+  if (settings) {
+    try {
+      settings = await resolveSmtpHost(settings);
+    } catch (err) {
+      // Unresolved is not this machine: example data is refused below.
+      if (!eksempeldata) {
+        throw new UsageError(`Mailserveren ${settings.display} kan ikke slås op (${(err as NodeJS.ErrnoException).code ?? 'DNS'}). Kontrollér SMTP_URL. Intet er sendt.`);
+      }
+    }
+  }
   // Example data only to this machine (also a test send); checked before any connection.
-  if (settings && !settings.loopback && (data.barometer.eksempeldata || manifest.barometer.eksempeldata)) {
+  if (settings && !settings.loopback && eksempeldata) {
     throw new UsageError(
       `Data er eksempeldata (»eksempeldata«: true i barometer.json) og må kun sendes til en mailserver på denne maskine ` +
         `(fx SMTP_URL=smtp://127.0.0.1:2525), ikke til ${settings.display}. Intet er sendt.`,

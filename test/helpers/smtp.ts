@@ -38,6 +38,8 @@ export interface Behaviour {
   replyDelayMs?: number;
   /** Require AUTH with this user/password. */
   auth?: { user: string; pass: string };
+  /** The text of the 535 reply to a failed AUTH (e.g. one that echoes the credentials, as careless servers do). */
+  authFailText?: (user: string, pass: string) => string;
 }
 
 export interface TestSmtp {
@@ -85,7 +87,7 @@ export async function startSmtp(behaviour: Behaviour = {}): Promise<TestSmtp> {
     onAuth(auth, _session, cb) {
       state.logins.push({ user: auth.username ?? '', pass: auth.password ?? '' });
       if (behaviour.auth && auth.username === behaviour.auth.user && auth.password === behaviour.auth.pass) cb(null, { user: auth.username });
-      else cb(smtpError(535, 'Authentication failed (test)'));
+      else cb(smtpError(535, behaviour.authFailText?.(auth.username ?? '', auth.password ?? '') ?? 'Authentication failed (test)'));
     },
     onRcptTo(address, _session, cb) {
       const a = address.address.toLowerCase();

@@ -30,10 +30,11 @@
 // are the caller's, with the journal written around each attempt. Messages
 // go one at a time, so Ctrl-C has exactly one message in flight.
 import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { DataProgress, SmtpErrorInfo } from '../../core/send/smtp-errors.js';
-import { isLoopbackHost, redactSecrets, type SmtpSettings } from '../../core/send/smtp-settings.js';
+import { redactSecrets, withAddress, type SmtpSettings } from '../../core/send/smtp-settings.js';
 
 export interface TransportTimeouts {
   connectionMs: number;
@@ -44,25 +45,38 @@ export interface TransportTimeouts {
 
 export const DEFAULT_TIMEOUTS: TransportTimeouts = { connectionMs: 30_000, greetingMs: 30_000, socketMs: 120_000 };
 
-/** Where to connect: for "localhost", a loopback address it resolves to (checked, not assumed). */
+/** Where to connect: the one address the host was resolved to. */
 export interface Target {
   connectHost: string;
 }
 
-/** Resolves the host before any connection when it is a loopback name, and checks it stays on this machine. */
-export async function resolveTarget(settings: SmtpSettings): Promise<Target> {
-  if (!settings.loopback || isIPLiteral(settings.host)) return { connectHost: settings.host };
-  const addresses = await lookup(settings.host, { all: true });
-  const local = addresses.filter((a) => isLoopbackHost(a.address));
-  if (local.length === 0 || local.length !== addresses.length) {
-    throw new Error(`${settings.host} peger ikke kun på denne maskine (${addresses.map((a) => a.address).join(', ')}).`);
-  }
-  const first = local.find((a) => a.family === 4) ?? local[0];
-  return { connectHost: first?.address ?? '127.0.0.1' };
+export type LookupAll = (host: string) => Promise<readonly { address: string }[]>;
+
+const lookupAll: LookupAll = (host) => lookup(host, { all: true });
+
+/**
+ * Resolves the host once and returns the settings with the address that will
+ * be connected to, and the decisions that hang on it (loopback → TLS rule,
+ * example data). An IP literal needs no lookup; settings resolved before are
+ * returned as they are, so DNS cannot change its answer between the check
+ * and the connection. Of several addresses the first is taken, in the
+ * resolver's order (RFC 6724), and only that one is ever connected to.
+ */
+export async function resolveSmtpHost(settings: SmtpSettings, resolveAll: LookupAll = lookupAll): Promise<SmtpSettings> {
+  if (settings.address !== undefined) return settings;
+  const first = (await resolveAll(settings.host))[0];
+  if (!first) throw Object.assign(new Error(`${settings.host} har ingen adresse`), { code: 'ENOTFOUND' });
+  return withAddress(settings, first.address);
 }
 
-function isIPLiteral(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(':');
+export async function resolveTarget(settings: SmtpSettings, resolveAll: LookupAll = lookupAll): Promise<Target> {
+  const resolved = await resolveSmtpHost(settings, resolveAll);
+  return { connectHost: resolved.address ?? resolved.host };
+}
+
+/** The settings as decided for the address actually connected to. */
+function decided(settings: SmtpSettings, target: Target): SmtpSettings {
+  return settings.address === target.connectHost ? settings : withAddress(settings, target.connectHost);
 }
 
 /**
@@ -70,10 +84,13 @@ function isIPLiteral(host: string): boolean {
  * STARTTLS required (requireTLS) for smtp:// to another machine; on this
  * machine STARTTLS is used when offered and certificates are not checked
  * (the traffic never leaves the machine). Certificates are always verified
- * otherwise (NODE_EXTRA_CA_CERTS adds a private CA).
+ * otherwise (NODE_EXTRA_CA_CERTS adds a private CA), against the host NAME
+ * (SNI and identity check via `servername`) although the connection goes to
+ * the resolved address.
  */
-export function connectionOptions(settings: SmtpSettings, target: Target, timeouts: TransportTimeouts): ConstructorParameters<typeof SMTPConnection>[0] {
-  const tlsName = isIPLiteral(settings.host) ? undefined : settings.host;
+export function connectionOptions(settingsIn: SmtpSettings, target: Target, timeouts: TransportTimeouts): ConstructorParameters<typeof SMTPConnection>[0] {
+  const settings = decided(settingsIn, target);
+  const tlsName = isIP(settings.host) ? undefined : settings.host;
   return {
     host: target.connectHost,
     port: settings.port,
@@ -189,11 +206,16 @@ export class SmtpClient {
   private conn: SMTPConnection | undefined;
   private messages = 0;
 
+  private readonly settings: SmtpSettings;
+
   constructor(
-    private readonly settings: SmtpSettings,
+    settings: SmtpSettings,
     private readonly target: Target,
     private readonly options: SmtpClientOptions,
-  ) {}
+  ) {
+    // Loopback (no TLS required) is decided by the address connected to.
+    this.settings = decided(settings, target);
+  }
 
   /** Opens (or reuses) a session: connected, TLS as required, logged in. Throws SessionError. */
   async open(): Promise<void> {
