@@ -166,6 +166,18 @@ describe('usage errors exit 2 with a Danish message', () => {
     expect(existsSync(join(out, '2023-ledsagelse'))).toBe(false);
   });
 
+  it.each([
+    ['Kobenhavn', 'Mente du »Københavns Kommune« (101)?'],
+    ['Århus', 'Mente du »Aarhus Kommune« (751)?'],
+    ['Lyngby', 'Mente du »Lyngby-Taarbæk Kommune« (173)?'],
+  ])('an unknown --kommune %j suggests the nearest name', (query, hint) => {
+    const out = tempDir();
+    const r = runCli(['render', '--data', copyExampleData(), '--out', out, '--kommune', query]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Kommunen »${query}« findes ikke i kommuner.csv. ${hint}`);
+    expect(existsSync(join(out, '2023-ledsagelse'))).toBe(false);
+  });
+
   it('shows Danish help for each command', () => {
     for (const cmd of ['check', 'render']) {
       const r = runCli([cmd, '--help']);

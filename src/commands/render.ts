@@ -12,7 +12,7 @@ import {
 import { writePreview } from '../adapters/preview/write-preview.js';
 import { assessNationalPicture } from '../core/letters/assess.js';
 import { composeLetters } from '../core/letters/compose-letter.js';
-import { findKommune } from '../core/letters/find-kommune.js';
+import { findKommune, unknownKommuneMessage } from '../core/letters/find-kommune.js';
 import { assessFreshness, letterInputsNow, staleKommuner } from '../core/letters/freshness.js';
 import { MANIFEST_VERSION, manifestLetter, mergeLetters, warningsByKommune, type Manifest, type ManifestLetter } from '../core/letters/manifest.js';
 import { contentSha256 } from '../core/send/eml-headers.js';
@@ -36,7 +36,7 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
   let letters = composeLetters(data, templates);
   if (opts.kommune !== undefined) {
     const k = findKommune(data.kommuner, opts.kommune);
-    if (!k) throw new UsageError(`Kommunen »${opts.kommune}« findes ikke i kommuner.csv. Angiv en kommunekode (fx 173) eller et navn (fx Lyngby-Taarbæk).`);
+    if (!k) throw new UsageError(unknownKommuneMessage(data.kommuner, opts.kommune));
     letters = letters.filter((l) => l.kommune.kode === k.kode);
     if (letters.length === 0) throw new UsageError(`${k.navn} har ingen sager i sager.csv, så der er intet brev at skrive.`);
   }

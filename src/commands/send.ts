@@ -11,7 +11,7 @@ import { readLetterFiles, readManifestFile } from '../adapters/letters/read-outp
 import { acquireLock, JournalDamagedError, LockHeldError, openJournal, readJournal, type Lock, type OpenJournal } from '../adapters/send/send-journal.js';
 import { DEFAULT_TIMEOUTS, resolveSmtpHost, type TransportTimeouts } from '../adapters/send/smtp-transport.js';
 import { composeLetters } from '../core/letters/compose-letter.js';
-import { findKommune } from '../core/letters/find-kommune.js';
+import { findKommune, unknownKommuneMessage } from '../core/letters/find-kommune.js';
 import type { Manifest, ManifestLetter } from '../core/letters/manifest.js';
 import type { ValidatedData } from '../core/types.js';
 import { foldRecord, type JournalRecord } from '../core/send/journal-fold.js';
@@ -118,7 +118,7 @@ export async function runSend(opts: SendOptions, io: Io, env: NodeJS.ProcessEnv 
   if (opts.kommune !== undefined) {
     const k = findKommune(data.kommuner, opts.kommune);
     if (!k) {
-      throw new UsageError(`Kommunen »${opts.kommune}« findes ikke i kommuner.csv. Angiv en kommunekode (fx 173) eller et navn (fx Lyngby-Taarbæk).`);
+      throw new UsageError(unknownKommuneMessage(data.kommuner, opts.kommune));
     }
     if (!manifest.letters.some((l) => l.kommunekode === k.kode)) {
       throw new UsageError(`Der er intet brev til ${k.navn} i ${shownDir} (kommunen har ingen sager, eller render er ikke kørt for den).`);
