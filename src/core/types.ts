@@ -33,6 +33,10 @@ export interface RawRow {
   row: number;
   /** Cell values keyed by canonical column key (see normalizeHeader). */
   cells: Record<string, string>;
+  /** How many fields the row had in a CSV file (absent for other sources). */
+  fields?: number;
+  /** A field beyond the header's last column holds text. */
+  extra?: boolean;
 }
 
 export interface RawTable {
@@ -40,6 +44,8 @@ export interface RawTable {
   /** Canonical column key -> header text exactly as written in the file. */
   headers: Record<string, string>;
   rows: RawRow[];
+  /** CSV: the canonical key of each header field by position (undefined for a blank or repeated header). */
+  columns?: (string | undefined)[];
 }
 
 /** A row of sager.csv before validation. */

@@ -6,6 +6,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBarometer, parseRuleSet, type Barometer } from '../../core/letters/barometer-schema.js';
 import type { TemplateSources } from '../../core/letters/compose-letter.js';
+import { detectWideEncoding, wideEncodingMessage } from '../../core/letters/detect-encoding.js';
 import { decodeCsvBytes, parseCsv } from '../../core/letters/parse-csv.js';
 import { sha256 } from '../../core/sha256.js';
 import type { Problem, RawTable, RuleSet } from '../../core/types.js';
@@ -53,6 +54,11 @@ async function readBytes(path: string, label: string, problems: Problem[]): Prom
 }
 
 function parseJson(bytes: Buffer, label: string, problems: Problem[]): unknown {
+  const wide = detectWideEncoding(bytes);
+  if (wide) {
+    problems.push({ code: 'wide-encoding', severity: 'error', file: label, message: wideEncodingMessage(wide, 'json') });
+    return undefined;
+  }
   const text = bytes.toString('utf8').replace(/^\ufeff/, '');
   try {
     return JSON.parse(text);
@@ -77,6 +83,7 @@ async function readCsv(dir: string, name: string, input: BarometerInput): Promis
   input.inputHashes[name] = sha256(bytes);
   const decoded = decodeCsvBytes(bytes, name);
   input.problems.push(...decoded.problems);
+  if (decoded.text === undefined) return undefined;
   const parsed = parseCsv(decoded.text, name);
   input.problems.push(...parsed.problems);
   return parsed.table;

@@ -2,17 +2,22 @@
 // csv-parse does the RFC 4180 work (quotes, doubled quotes, line breaks in
 // fields); we only pick the delimiter and number rows as a spreadsheet does.
 import { parse } from 'csv-parse/sync';
+import { detectWideEncoding, wideEncodingMessage } from './detect-encoding.js';
 import { normalizeHeader } from './parse-values.js';
 import type { Problem, RawTable } from '../types.js';
 
 export interface DecodedText {
-  text: string;
+  /** Undefined when the file cannot be read as text at all (UTF-16/UTF-32). */
+  text?: string;
   problems: Problem[];
 }
 
 /** UTF-8 with or without BOM. Excel's plain "CSV" format writes Windows-1252;
- *  we read that too but say so, because the user may not know. */
+ *  we read that too but say so, because the user may not know. UTF-16 and
+ *  UTF-32 are named, with how to save as UTF-8, and not read. */
 export function decodeCsvBytes(bytes: Uint8Array, file: string): DecodedText {
+  const wide = detectWideEncoding(bytes);
+  if (wide) return { problems: [{ code: 'wide-encoding', severity: 'error', file, message: wideEncodingMessage(wide, 'csv') }] };
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     return { text, problems: [] };
@@ -110,22 +115,15 @@ export function parseCsv(text: string, file: string): ParsedCsv {
     // Excel leaves empty lines and lines of bare separators; a spreadsheet shows
     // them as empty rows, so they count for numbering but hold no data.
     if (record.every((c) => c.trim() === '')) return;
-    if (record.length > headerRecord.length && record.slice(headerRecord.length).some((c) => c.trim() !== '')) {
-      problems.push({
-        code: 'extra-cells',
-        severity: 'error',
-        file,
-        row,
-        message: `Rækken har ${record.length} felter, men overskriften har kun ${headerRecord.length}. Tjek skilletegn og anførselstegn.`,
-      });
-      return;
-    }
     const cells: Record<string, string> = {};
     keys.forEach((key, j) => {
       if (key !== undefined) cells[key] = record[j] ?? '';
     });
-    rows.push({ row, cells });
+    // The field count is checked in validation (validate-structure.ts), which
+    // knows which columns are optional.
+    const extra = record.slice(headerRecord.length).some((c) => c.trim() !== '');
+    rows.push({ row, cells, fields: record.length, ...(extra ? { extra } : {}) });
   });
 
-  return { table: { file, headers, rows }, problems };
+  return { table: { file, headers, rows, columns: keys }, problems };
 }

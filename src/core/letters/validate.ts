@@ -1,14 +1,7 @@
 // Validation: raw tables -> typed, checked data, collecting every problem.
 // Only `validateBarometerData` produces Case and Kommune values.
-import {
-  findCprLike,
-  maskCpr,
-  normalizeHeader,
-  normalizeValue,
-  parseDate,
-  parseEnum,
-  parseKommunekode,
-} from './parse-values.js';
+import { normalizeHeader, normalizeValue, parseDate, parseEnum, parseKommunekode } from './parse-values.js';
+import { TableReader } from './table-reader.js';
 import type { Barometer } from './barometer-schema.js';
 import {
   MANGLER_VAERDIER,
@@ -63,83 +56,6 @@ export function isDefect(v: ManglerVaerdi): boolean {
   return v === 'væsentlig' || v === 'ikke væsentlig';
 }
 
-/** Reads cells by canonical column name and records problems with the header as the user wrote it. */
-class TableReader {
-  readonly problems: Problem[] = [];
-  constructor(readonly table: RawTable) {}
-
-  has(column: string): boolean {
-    return this.table.headers[normalizeHeader(column)] !== undefined;
-  }
-
-  header(column: string): string {
-    return this.table.headers[normalizeHeader(column)] ?? column;
-  }
-
-  cell(cells: Record<string, string>, column: string): string {
-    return (cells[normalizeHeader(column)] ?? '').trim();
-  }
-
-  add(p: Omit<Problem, 'file' | 'column'> & { column?: string }): void {
-    this.problems.push({
-      ...p,
-      file: this.table.file,
-      column: p.column === undefined ? undefined : this.header(p.column),
-    });
-  }
-
-  requireColumns(columns: readonly string[]): void {
-    for (const c of columns) {
-      if (!this.has(c)) {
-        this.problems.push({
-          code: 'missing-column',
-          severity: 'error',
-          file: this.table.file,
-          row: 1,
-          column: c,
-          message: `Kolonnen »${c}« mangler i overskriftsrækken.`,
-        });
-      }
-    }
-  }
-
-  warnUnknownColumns(known: readonly string[]): void {
-    const knownKeys = new Set(known.map(normalizeHeader));
-    for (const [key, header] of Object.entries(this.table.headers)) {
-      if (!knownKeys.has(key)) {
-        this.problems.push({
-          code: 'unknown-column',
-          severity: 'warning',
-          file: this.table.file,
-          row: 1,
-          column: header,
-          message: 'Ukendt kolonne; den bliver ikke brugt.',
-        });
-      }
-    }
-  }
-
-  /** Personal data must never reach a letter: flag CPR-like text in every cell. */
-  scanForCpr(): void {
-    for (const { row, cells } of this.table.rows) {
-      for (const [key, value] of Object.entries(cells)) {
-        if (findCprLike(value).length > 0) {
-          this.problems.push({
-            code: 'cpr-like',
-            severity: 'error',
-            file: this.table.file,
-            row,
-            column: this.table.headers[key] ?? key,
-            value: maskCpr(value),
-            message:
-              'Feltet indeholder noget, der ligner et CPR-nummer. Personoplysninger må ikke komme med i brevene; fjern det.',
-          });
-        }
-      }
-    }
-  }
-}
-
 const EMAIL_PATTERN = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 function validateKommuner(reader: TableReader): Map<string, Kommune> {
@@ -148,8 +64,11 @@ function validateKommuner(reader: TableReader): Map<string, Kommune> {
   reader.scanForCpr();
   const byKode = new Map<string, Kommune>();
   if (!reader.has('kommunekode')) return byKode;
+  // The address columns may be empty (kommuner without cases), so a row may end early.
+  const badRows = reader.checkShapes(['kommunekode', 'navn']);
 
   for (const { row, cells } of reader.table.rows) {
+    if (badRows.has(row)) continue;
     const rawKode = reader.cell(cells, 'kommunekode');
     if (rawKode === '') {
       reader.add({ code: 'empty-cell', severity: 'error', row, column: 'kommunekode', message: 'Cellen er tom.' });
@@ -366,10 +285,14 @@ export function validateBarometerData(input: ValidationInput): ValidationResult 
 
   const kommuner = validateKommuner(kReader);
 
+  // Structure first: a missing column is one error, and what would follow
+  // from it (every kommune "without cases") is not said.
   const columns = sagerColumns(ruleSet);
-  sReader.requireColumns(columns.filter((c) => c !== BEMAERKNING_COLUMN));
+  const required = columns.filter((c) => c !== BEMAERKNING_COLUMN);
+  const sagerComplete = sReader.requireColumns(required);
   sReader.warnUnknownColumns(columns);
   sReader.scanForCpr();
+  const badRows = sReader.checkShapes(required);
 
   if (input.sager.rows.length === 0) {
     sReader.problems.push({ code: 'no-cases', severity: 'error', file: input.sager.file, message: 'Filen indeholder ingen sager.' });
@@ -377,8 +300,12 @@ export function validateBarometerData(input: ValidationInput): ValidationResult 
 
   const cases: Case[] = [];
   const firstRowOf = new Map<string, number>();
+  /** Kommuner named by a readable row, valid or not: they do have cases. */
+  const named = new Set<string>();
   for (const { row, cells } of input.sager.rows) {
+    if (badRows.has(row)) continue;
     const d = validateCaseRow(sReader, row, cells, { barometer, ruleSet, kommuner });
+    if (d.kommunekode !== undefined) named.add(d.kommunekode);
     if (d.sagsnummer !== undefined) {
       const key = normalizeValue(d.sagsnummer);
       const first = firstRowOf.get(key);
@@ -417,9 +344,8 @@ export function validateBarometerData(input: ValidationInput): ValidationResult 
   }
 
   // Cross-file rules: every kommune with cases needs an address to send to.
-  const withCases = new Set(cases.map((c) => c.kommunekode));
   for (const k of kommuner.values()) {
-    if (withCases.has(k.kode)) {
+    if (named.has(k.kode)) {
       for (const column of ['email', 'adresse', 'postnummer', 'by'] as const) {
         if (kReader.has(column) && k[column] === '') {
           kReader.add({
@@ -434,7 +360,7 @@ export function validateBarometerData(input: ValidationInput): ValidationResult 
           });
         }
       }
-    } else {
+    } else if (sagerComplete && badRows.size === 0) {
       kReader.add({
         code: 'kommune-without-cases',
         severity: 'warning',
