@@ -24,9 +24,12 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
   );
 }
 
-/** Shows a value inside »…«, with line breaks made visible and long text shortened. */
+/** Shows a value inside »…«, with line breaks and control characters made
+ *  visible (an ESC must not reach the terminal) and long text shortened. */
 export function quoteValue(value: string): string {
-  let v = value.replace(/\r\n|\r|\n/g, '⏎');
+  let v = value
+    .replace(/\r\n|\r|\n/g, '⏎')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (c) => `‹U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}›`);
   if (v.length > 60) v = `${v.slice(0, 57)}…`;
   return `»${v}«`;
 }

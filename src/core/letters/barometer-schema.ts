@@ -2,6 +2,7 @@
 // that turn parsed JSON into typed values or Problems (in Danish).
 import { z } from 'zod';
 import type { Problem, RuleSet } from '../types.js';
+import { checkEmailLength, checkText, jsonStrings, LIMITS } from './validate-cells.js';
 
 const isoDate = z
   .string({ error: 'skal være en dato (ÅÅÅÅ-MM-DD)' })
@@ -9,7 +10,9 @@ const isoDate = z
   .refine((s) => isRealIsoDate(s), { error: 'er ikke en gyldig kalenderdato' });
 
 const text = z.string({ error: 'skal være en tekst' }).trim().min(1, { error: 'må ikke være tom' });
-const email = z.email({ error: 'skal være en gyldig e-mailadresse' });
+const email = z
+  .email({ error: 'skal være en gyldig e-mailadresse' })
+  .refine((a) => checkEmailLength(a) === undefined, { error: 'er for lang til en e-mailadresse (RFC 5321 § 4.5.3.1: højst 64 tegn før @, 255 efter, 254 i alt)' });
 const url = z.url({ protocol: /^https?$/, error: 'skal være en gyldig webadresse (http/https)' });
 
 export const barometerSchema = z
@@ -18,6 +21,7 @@ export const barometerSchema = z
     id: z
       .string({ error: 'skal være en tekst' })
       .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'må kun indeholde små bogstaver a-z, tal og bindestreg' })
+      .max(64, { error: 'må højst være 64 tegn (det bliver navnet på en mappe)' })
       .describe('Short id, used as the output folder name, e.g. "2023-ledsagelse".'),
     titel: text.describe('The barometer\'s title, e.g. "Handicapsagsbarometret 2023".'),
     emne: text.describe('The topic as it reads in a sentence, e.g. "ledsagelse".'),
@@ -28,6 +32,7 @@ export const barometerSchema = z
     skabelon: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'skal være navnet på en mappe i templates/' })
+      .max(64, { error: 'må højst være 64 tegn' })
       .default('handicapsagsbarometer')
       .describe('Template folder name under templates/.'),
     eksempeldata: z
@@ -144,9 +149,22 @@ function capitalize(s: string): string {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 
+/** Characters and lengths of every string in the JSON (see validate-cells.ts). */
+function textProblems(json: unknown, file: string, max: number): Problem[] {
+  const problems: Problem[] = [];
+  for (const { path, value } of jsonStrings(json)) {
+    if (path === '$schema') continue;
+    const p = checkText(value, { max, what: 'Teksten' });
+    if (p) problems.push({ code: p.code, severity: 'error', file, column: path || undefined, value: value.slice(0, 80), message: p.message });
+  }
+  return problems;
+}
+
 export function parseBarometer(json: unknown, file: string): Parsed<Barometer> {
   const r = barometerSchema.safeParse(json);
-  if (!r.success) return { ok: false, problems: zodProblems(file, r.error, json) };
+  const textual = textProblems(json, file, LIMITS.barometerString);
+  if (!r.success) return { ok: false, problems: [...zodProblems(file, r.error, json), ...textual] };
+  if (textual.length > 0) return { ok: false, problems: textual };
   const b = r.data;
   if (b.undersoegelsesperiode.fra > b.undersoegelsesperiode.til) {
     return {
@@ -168,9 +186,10 @@ export function parseBarometer(json: unknown, file: string): Parsed<Barometer> {
 /** Parses the rule set and checks that it is internally consistent. */
 export function parseRuleSet(json: unknown, file: string): Parsed<RuleSet> {
   const r = ruleSetSchema.safeParse(json);
-  if (!r.success) return { ok: false, problems: zodProblems(file, r.error, json) };
+  const textual = textProblems(json, file, LIMITS.ruleSetString);
+  if (!r.success) return { ok: false, problems: [...zodProblems(file, r.error, json), ...textual] };
   const rs = r.data;
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...textual];
   const known = new Set(rs.afgoerelser.map((a) => a.vaerdi));
   const seen = new Set<string>();
   for (const rule of [...rs.retligeMangler, ...rs.sagsbehandlingsregler]) {

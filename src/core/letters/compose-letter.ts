@@ -3,7 +3,7 @@
 import Handlebars from 'handlebars';
 import { assessCase, compareCases } from './assess.js';
 import { antalSagerTekst, formatDanishDate, joinDanish } from '../danish.js';
-import { slugify } from './parse-values.js';
+import { boundedSlug, safeFileName } from './parse-values.js';
 import { sha256 } from '../sha256.js';
 import type { Case, Kommune, LetterModel, Problem, TextBlock, ValidatedData } from '../types.js';
 
@@ -94,7 +94,7 @@ function domainOf(address: string): string {
 }
 
 export function letterFileBase(k: Kommune): string {
-  return `${k.kode}-${slugify(k.navn) || 'kommune'}`;
+  return `${k.kode}-${boundedSlug(k.navn) || 'kommune'}`;
 }
 
 export function composeLetter(data: ValidatedData, kommune: Kommune, cases: readonly Case[], templates: Compiled): LetterModel {
@@ -119,7 +119,7 @@ export function composeLetter(data: ValidatedData, kommune: Kommune, cases: read
   });
 
   const filBase = letterFileBase(kommune);
-  const attachmentName = `${b.titel} - ${kommune.navn}.pdf`.replace(/[\\/:*?"<>|]/g, '-');
+  const attachmentName = `${safeFileName(`${b.titel} - ${kommune.navn}`)}.pdf`;
   // The Message-ID names this exact letter: same content, same ID (so a resend
   // of the same letter can be recognised); changed content, new ID (RFC 5322 §3.6.4).
   const contentHash = sha256(JSON.stringify({ id: b.id, brevdato: b.brevdato, kommune, sager })).slice(0, 16);

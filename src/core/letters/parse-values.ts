@@ -94,3 +94,29 @@ export function slugify(s: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 }
+
+/** Longest slug in a letter's file name; real kommune names give at most 24. */
+export const SLUG_MAX = 60;
+
+/** A slug of at most `max` characters, for a file name (a-z, 0-9 and "-" only). */
+export function boundedSlug(s: string, max = SLUG_MAX): string {
+  return slugify(s).slice(0, max).replace(/-+$/, '');
+}
+
+/**
+ * A file name a person sees (the attachment's): no control characters or
+ * line breaks (they would reach the MIME headers), none of \\ / : * ? " < > |
+ * (not allowed on Windows), no leading dot, at most `max` characters, so it
+ * can be saved on any file system (255 bytes).
+ */
+export function safeFileName(s: string, max = 120): string {
+  const cleaned = s
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, ' ')
+    .replace(/[\\/:*?"<>|]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '');
+  const chars = [...cleaned];
+  return (chars.length > max ? chars.slice(0, max).join('').trimEnd() : cleaned) || 'brev';
+}

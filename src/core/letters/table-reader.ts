@@ -2,6 +2,7 @@
 // with the header as the user wrote it; the table-wide scans (missing and
 // unknown columns, CPR-like text) live here too. Pure.
 import { findCprLike, maskCpr, normalizeHeader } from './parse-values.js';
+import { checkText, columnLimit } from './validate-cells.js';
 import { checkRowShapes } from './validate-structure.js';
 import type { Problem, RawTable } from '../types.js';
 
@@ -67,6 +68,41 @@ export class TableReader {
           row: 1,
           column: header,
           message: 'Ukendt kolonne; den bliver ikke brugt.',
+        });
+      }
+    }
+  }
+
+  /** Cells (`row:key`) refused for their characters or length; not validated further. */
+  private readonly refused = new Set<string>();
+
+  isRefused(row: number, column: string): boolean {
+    return this.refused.has(`${row}:${normalizeHeader(column)}`);
+  }
+
+  /**
+   * Characters and lengths of every cell in the known columns (unknown
+   * columns are not used, so not judged). Rows in `skip` are not read.
+   */
+  scanCells(known: readonly string[], skip: ReadonlySet<number>): void {
+    const keys = known.map(normalizeHeader).filter((k) => this.table.headers[k] !== undefined);
+    for (const { row, cells } of this.table.rows) {
+      if (skip.has(row)) continue;
+      for (const key of keys) {
+        const value = (cells[key] ?? '').trim();
+        if (value === '') continue;
+        const problem = checkText(value, columnLimit(key));
+        if (!problem) continue;
+        this.refused.add(`${row}:${key}`);
+        this.problems.push({
+          code: problem.code,
+          severity: 'error',
+          file: this.table.file,
+          row,
+          column: this.table.headers[key] ?? key,
+          // Enough to find the cell; a 10 MB cell is not repeated.
+          value: problem.code === 'too-long' ? value.slice(0, 80) : value.slice(0, 200),
+          message: problem.message,
         });
       }
     }

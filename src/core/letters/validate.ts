@@ -2,6 +2,7 @@
 // Only `validateBarometerData` produces Case and Kommune values.
 import { normalizeHeader, normalizeValue, parseDate, parseEnum, parseKommunekode } from './parse-values.js';
 import { TableReader } from './table-reader.js';
+import { validateKommuner } from './validate-kommuner.js';
 import type { Barometer } from './barometer-schema.js';
 import {
   MANGLER_VAERDIER,
@@ -17,7 +18,7 @@ import {
   type ValidatedData,
 } from '../types.js';
 
-export const KOMMUNER_COLUMNS = ['kommunekode', 'navn', 'adresse', 'postnummer', 'by', 'email'] as const;
+export { KOMMUNER_COLUMNS } from './validate-kommuner.js';
 export const SAGER_BASE_COLUMNS = [
   'sagsnummer',
   'kommunekode',
@@ -56,62 +57,6 @@ export function isDefect(v: ManglerVaerdi): boolean {
   return v === 'væsentlig' || v === 'ikke væsentlig';
 }
 
-const EMAIL_PATTERN = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
-
-function validateKommuner(reader: TableReader): Map<string, Kommune> {
-  reader.requireColumns(KOMMUNER_COLUMNS);
-  reader.warnUnknownColumns(KOMMUNER_COLUMNS);
-  reader.scanForCpr();
-  const byKode = new Map<string, Kommune>();
-  if (!reader.has('kommunekode')) return byKode;
-  // The address columns may be empty (kommuner without cases), so a row may end early.
-  const badRows = reader.checkShapes(['kommunekode', 'navn']);
-
-  for (const { row, cells } of reader.table.rows) {
-    if (badRows.has(row)) continue;
-    const rawKode = reader.cell(cells, 'kommunekode');
-    if (rawKode === '') {
-      reader.add({ code: 'empty-cell', severity: 'error', row, column: 'kommunekode', message: 'Cellen er tom.' });
-      continue;
-    }
-    const kode = parseKommunekode(rawKode);
-    if (!kode.ok) {
-      reader.add({ code: 'invalid-kommunekode', severity: 'error', row, column: 'kommunekode', value: rawKode, message: kode.reason });
-      continue;
-    }
-    const existing = byKode.get(kode.value);
-    if (existing) {
-      reader.add({
-        code: 'duplicate-kommunekode',
-        severity: 'error',
-        row,
-        column: 'kommunekode',
-        value: rawKode,
-        message: `Kommunekoden står også i række ${existing.row}.`,
-      });
-      continue;
-    }
-    const navn = reader.cell(cells, 'navn');
-    if (reader.has('navn') && navn === '') {
-      reader.add({ code: 'empty-cell', severity: 'error', row, column: 'navn', message: 'Cellen er tom; kommunens navn skal med i brevet.' });
-    }
-    const email = reader.cell(cells, 'email');
-    if (email !== '' && !EMAIL_PATTERN.test(email)) {
-      reader.add({ code: 'invalid-email', severity: 'error', row, column: 'email', value: email, message: 'Det er ikke en gyldig e-mailadresse.' });
-    }
-    byKode.set(kode.value, {
-      kode: kode.value,
-      navn,
-      adresse: reader.cell(cells, 'adresse'),
-      postnummer: reader.cell(cells, 'postnummer'),
-      by: reader.cell(cells, 'by'),
-      email,
-      row,
-    });
-  }
-  return byKode;
-}
-
 interface CaseDraft {
   row: number;
   sagsnummer?: string;
@@ -136,7 +81,7 @@ function validateCaseRow(
 
   /** Returns the trimmed cell, or undefined (with a problem) when the column is missing or empty. */
   const required = (column: string): string | undefined => {
-    if (!reader.has(column)) {
+    if (!reader.has(column) || reader.isRefused(row, column)) {
       draft.complete = false;
       return undefined;
     }
@@ -271,7 +216,7 @@ function validateCaseRow(
     }
   }
 
-  if (reader.has(BEMAERKNING_COLUMN)) {
+  if (reader.has(BEMAERKNING_COLUMN) && !reader.isRefused(row, BEMAERKNING_COLUMN)) {
     const b = (cells[normalizeHeader(BEMAERKNING_COLUMN)] ?? '').replace(/\r\n|\r/g, '\n').trim();
     if (b !== '') draft.bemaerkning = b;
   }
@@ -293,6 +238,7 @@ export function validateBarometerData(input: ValidationInput): ValidationResult 
   sReader.warnUnknownColumns(columns);
   sReader.scanForCpr();
   const badRows = sReader.checkShapes(required);
+  sReader.scanCells(columns, badRows);
 
   if (input.sager.rows.length === 0) {
     sReader.problems.push({ code: 'no-cases', severity: 'error', file: input.sager.file, message: 'Filen indeholder ingen sager.' });
