@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isInsideFolder } from './inside-folder.js';
 import { parseBarometer, parseRuleSet, type Barometer } from '../../core/letters/barometer-schema.js';
 import type { TemplateSources } from '../../core/letters/compose-letter.js';
 import { detectWideEncoding, wideEncodingMessage } from '../../core/letters/detect-encoding.js';
@@ -107,7 +108,7 @@ export async function readBarometerFolder(dirArg: string): Promise<BarometerInpu
   if (input.barometer) {
     const rulePath = resolve(dir, input.barometer.regelsaet);
     const ruleLabel = relative(dir, rulePath) || basename(rulePath);
-    const ruleBytes = await readBytes(rulePath, ruleLabel, input.problems);
+    const ruleBytes = (await outside(dir, rulePath, 'regelsaet', input)) ? undefined : await readBytes(rulePath, ruleLabel, input.problems);
     if (ruleBytes) {
       input.inputHashes[`regelsæt:${ruleLabel}`] = sha256(ruleBytes);
       const json = parseJson(ruleBytes, ruleLabel, input.problems);
@@ -125,11 +126,25 @@ export async function readBarometerFolder(dirArg: string): Promise<BarometerInpu
   return input;
 }
 
+/** Reports (and returns true) when a path named in barometer.json leads out of its folder, e.g. by a symbolic link. */
+async function outside(folder: string, path: string, field: string, input: BarometerInput): Promise<boolean> {
+  if ((await isInsideFolder(folder, path)) !== false) return false;
+  input.problems.push({
+    code: 'path-outside',
+    severity: 'error',
+    file: 'barometer.json',
+    column: field,
+    message: `Feltet »${field}« fører uden for ${field === 'skabelon' ? 'mappen templates/' : 'barometer-mappen'} (via en symbolsk lænke). Læg filen i mappen i stedet.`,
+  });
+  return true;
+}
+
 async function readTemplates(skabelon: string, input: BarometerInput): Promise<TemplateSources | undefined> {
   const folder = join(TEMPLATES_DIR, skabelon);
   const out: Partial<TemplateSources> = {};
   for (const [role, file] of Object.entries(TEMPLATE_FILES) as [keyof TemplateSources, string][]) {
     const label = `templates/${skabelon}/${file}`;
+    if (await outside(TEMPLATES_DIR, join(folder, file), 'skabelon', input)) return undefined;
     const bytes = await readBytes(join(folder, file), label, input.problems);
     if (!bytes) continue;
     input.inputHashes[label] = sha256(bytes);

@@ -27,6 +27,9 @@ export const barometerSchema = z
     emne: text.describe('The topic as it reads in a sentence, e.g. "ledsagelse".'),
     lovgrundlag: text.describe('Legal basis as it reads in a sentence, e.g. "§ 97 i serviceloven".'),
     regelsaet: text
+      .refine((p) => isPlainRelativePath(p), {
+        error: 'skal være en sti inde i barometer-mappen (fx "regelsaet.json"), uden ".." og ikke en absolut sti',
+      })
       .default('regelsaet.json')
       .describe('Path of the rule set file, relative to the barometer folder.'),
     skabelon: z
@@ -107,6 +110,12 @@ export const ruleSetSchema = z
     sagsbehandlingsregler: z.array(ruleSchema).min(1),
   })
   .strict();
+
+/** Relative, and without "..": a path that cannot leave the folder by its name (symlinks are checked on reading). */
+export function isPlainRelativePath(p: string): boolean {
+  if (p.startsWith('/') || p.startsWith('\\') || /^[a-zA-Z]:/.test(p)) return false;
+  return !p.split(/[\\/]/).some((part) => part === '..');
+}
 
 export function isRealIsoDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
