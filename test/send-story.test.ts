@@ -10,6 +10,7 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../src/core/letters/manifest.js';
 import { foldJournal } from '../src/core/send/journal-fold.js';
+import { readRecords, writeRecords } from './helpers/csv.js';
 import { addressOf, KOMMUNER, runCliAsync, type SendFixture } from './helpers/send-data.js';
 import { journalOf, useSendHarness } from './helpers/send-harness.js';
 
@@ -134,6 +135,23 @@ describe('correcting and re-sending one kommune’s letter', () => {
     expect(s3.totals).toEqual(s2.totals);
     expect(letterOf(s3, '147').tests).toMatchObject([{ to: 'kontrol@ankestyrelsen.example', state: 'sent' }]);
     expect(s3.tests).toBe(1);
+
+    // 7. A corrected case in another kommune (147), not rendered yet: a full send still sends nothing,
+    // exits 0 and names 147; after `render --kommune 147` only 147 has a newer version waiting.
+    const sager = join(f.data, 'sager.csv');
+    const records = readRecords(sager);
+    const header = records[0] ?? [];
+    const row147 = records.find((r) => r[0] === 'HSB23-0101');
+    if (!row147) throw new Error('no case HSB23-0101 for 147');
+    row147[header.indexOf('bemærkning')] = 'Rettet efter henvendelse fra kommunen';
+    writeRecords(sager, records);
+    const stale = await send(f, server);
+    expect(stale.code, stale.stderr).toBe(0);
+    expect(server.received).toHaveLength(ALL.length + 2);
+    expect(stale.stderr).toMatch(/data er ændret, efter at dette brev blev sendt \(147 Frederiksberg Kommune\)/);
+    expect((await runCliAsync(f.bin, ['render', '--data', f.data, '--out', f.out, '--kommune', '147'])).code).toBe(0);
+    const s4 = await statusJson(f);
+    expect(s4.letters.filter((l) => l.newerVersion).map((l) => [l.kommunekode, l.newerVersion?.address, l.newerVersion?.content])).toEqual([['147', false, true]]);
   });
 });
 

@@ -12,6 +12,7 @@ import { acquireLock, JournalDamagedError, LockHeldError, openJournal, readJourn
 import { DEFAULT_TIMEOUTS, resolveSmtpHost, type TransportTimeouts } from '../adapters/send/smtp-transport.js';
 import { composeLetters } from '../core/letters/compose-letter.js';
 import { findKommune, unknownKommuneMessage } from '../core/letters/find-kommune.js';
+import { assessFreshness } from '../core/letters/freshness.js';
 import type { Manifest, ManifestLetter } from '../core/letters/manifest.js';
 import type { ValidatedData } from '../core/types.js';
 import { foldRecord, type JournalRecord } from '../core/send/journal-fold.js';
@@ -24,7 +25,7 @@ import { confirmation, missingCopies, planNotes } from '../core/send/send-summar
 import { who } from '../core/send/send-report.js';
 import { parseSmtpSettings, type SmtpSettings } from '../core/send/smtp-settings.js';
 import { isEmailAddress } from '../core/send/test-send.js';
-import { formatProblem, formatProblems } from '../core/problems.js';
+import { formatProblem, formatProblems, listSome } from '../core/problems.js';
 import { EXIT_INVALID, EXIT_OK, reportInvalid, UsageError, type Io } from './io.js';
 import { loadBarometer, type LoadResult } from './load.js';
 import { refreshPreview } from './refresh-preview.js';
@@ -248,6 +249,16 @@ async function sendLocked(c: SendContext): Promise<number> {
     for (const line of notes.out) io.out(line);
     for (const line of notes.err) io.err(line);
     for (const p of plan.toSend) planned.push({ letter: p.letter, resend: p.resend, retry: p.before === 'failed' });
+    // A delivered letter whose data changed since render is not refused (it is not sent), but named,
+    // so a correction that was not rendered yet is not forgotten.
+    const freshness = assessFreshness(manifest, { data, inputHashes: loaded.inputHashes });
+    const staleSent = plan.alreadySent.filter((l) => freshness.letters.get(l.kommunekode)?.state === 'stale');
+    if (staleSent.length > 0) {
+      io.err(
+        `Bemærk: data er ændret, efter at ${staleSent.length === 1 ? 'dette brev' : 'disse breve'} blev sendt (${listSome(staleSent.map((l) => `${l.kommunekode} ${l.navn}`))}). ` +
+          `Skal kommunen have en ny udgave: »${renderCmd} --kommune X«, se forhåndsvisningen, og »kommunebrev send --data ${opts.data} --out ${opts.out} --kommune X --resend«.`,
+      );
+    }
   }
   const pendingCopies = missingCopies(scope, record, arkivkopi).filter((c) => c.delivery.arkivkopi?.state !== 'uafklaret');
   const checked = [...new Set([...planned.map((p) => p.letter), ...pendingCopies.map((c) => c.letter)])];

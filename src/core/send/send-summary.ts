@@ -1,6 +1,7 @@
 // What `send` says before and after a run: the confirmation (how many
 // letters to how many addresses, via which server) and the summary of the
 // whole scope as the journal tells it. Pure: returns lines of Danish text.
+import { formatTime } from '../danish.js';
 import type { Manifest, ManifestLetter } from '../letters/manifest.js';
 import { countText, listSome } from '../problems.js';
 import type { JournalRecord } from './journal-fold.js';
@@ -61,13 +62,13 @@ export function planNotes(plan: SendPlan, kommunekode: string | undefined, args:
     const d = first ? record.status.get(first.kommunekode)?.deliveries.at(-1) : undefined;
     out.push(
       kommunekode !== undefined && first
-        ? `Brevet til ${first.kommunekode} ${first.navn} er allerede sendt${d ? ` til ${d.to} (${d.at})` : ''}. Brug --resend for at sende det igen med vilje.`
+        ? `Brevet til ${first.kommunekode} ${first.navn} er allerede sendt${d ? ` til ${d.to} (${formatTime(d.at)})` : ''}. Brug --resend for at sende det igen med vilje.`
         : `${countText(plan.alreadySent.length, 'brev er', 'breve er')} allerede sendt og springes over.`,
     );
   }
   if (plan.newerUnsent.length > 0) {
     err.push(
-      `Bemærk: ${countText(plan.newerUnsent.length, 'brev', 'breve')} er ændret, efter at det blev sendt, og den nye udgave er ikke sendt ` +
+      `Bemærk: ${countText(plan.newerUnsent.length, 'brev', 'breve')} er ændret, efter at ${plan.newerUnsent.length === 1 ? 'det' : 'de'} blev sendt, og den nye udgave er ikke sendt ` +
         `(den sendes kun med --kommune X --resend):`,
     );
     for (const c of plan.newerUnsent) err.push(`  ${newerVersionText(c, args)}`);
