@@ -333,7 +333,6 @@ interface Sag {
   erstatning: boolean;
 }
 
-const isRefusal = (s: Sag): boolean => s.afgoerelse !== 'bevilling';
 const hasDefect = (s: Sag): boolean => MANGEL_COLS.some((c) => s.mangler[c] === 'væsentlig' || s.mangler[c] === 'ikke væsentlig');
 const hasVaesentlig = (s: Sag): boolean => MANGEL_COLS.some((c) => s.mangler[c] === 'væsentlig');
 

@@ -3,6 +3,8 @@
 // Naming: Danish domain terms are kept as they are (kommune, sag, afgørelse,
 // retlig mangel, sagsbehandlingsregel); see the glossary in README.md.
 
+import type { Barometer } from './letters/barometer-schema.js';
+
 // ---------------------------------------------------------------------------
 // Problems: every finding about the input is a value, formatted in one place
 // (src/core/problems.ts).
@@ -137,7 +139,7 @@ export interface Case {
 }
 
 export interface ValidatedData {
-  barometer: import('./letters/barometer-schema.js').Barometer;
+  barometer: Barometer;
   ruleSet: RuleSet;
   kommuner: Kommune[];
   cases: Case[];

@@ -87,7 +87,7 @@ export function parseCsv(text: string, file: string): ParsedCsv {
 
   const headers: Record<string, string> = {};
   const keys: (string | undefined)[] = [];
-  headerRecord.forEach((h, i) => {
+  headerRecord.forEach((h) => {
     const key = normalizeHeader(h);
     if (key === '') {
       keys.push(undefined);
