@@ -471,7 +471,6 @@ function pdfDate(isoDate: string): Date {
 
 /** Metadata is not drawn, so any character may stay, except control characters (not allowed in XMP). */
 function metadataText(s: string): string {
-  // eslint-disable-next-line no-control-regex -- matching the control characters is the point here
   return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
