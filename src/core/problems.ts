@@ -24,12 +24,16 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
   );
 }
 
-/** Shows a value inside »…«, with line breaks and control characters made
- *  visible (an ESC must not reach the terminal) and long text shortened. */
-export function quoteValue(value: string): string {
-  let v = value
+/** Line breaks and control characters made visible: an ESC or a bidi override must not reach the terminal. */
+function visible(text: string): string {
+  return text
     .replace(/\r\n|\r|\n/g, '⏎')
     .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (c) => `‹U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}›`);
+}
+
+/** Shows a value inside »…«, made visible and with long text shortened. */
+export function quoteValue(value: string): string {
+  let v = visible(value);
   if (v.length > 60) v = `${v.slice(0, 57)}…`;
   return `»${v}«`;
 }
@@ -40,7 +44,8 @@ export function formatProblem(p: Problem): string {
   const where: string[] = [p.file];
   if (p.row !== undefined) where.push(`række ${p.row}`);
   // JSON files have fields, not columns.
-  if (p.column !== undefined) where.push(`${p.file.endsWith('.json') ? 'felt' : 'kolonne'} »${p.column}«`);
+  // A column is a header cell as the user wrote it: it may hold anything too.
+  if (p.column !== undefined) where.push(`${p.file.endsWith('.json') ? 'felt' : 'kolonne'} »${visible(p.column)}«`);
   if (p.value !== undefined) where.push(`værdi ${quoteValue(p.value)}`);
   const label = p.severity === 'error' ? 'fejl' : 'advarsel';
   return `${label}: ${where.join(', ')}: ${p.message}`;

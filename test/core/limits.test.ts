@@ -179,3 +179,16 @@ describe('file names', () => {
     expect(hostile.startsWith('.')).toBe(false);
   });
 });
+
+describe('printing', () => {
+  it('a header cell with an ESC is named visibly (an unknown column)', () => {
+    const header = [...SAGER_HEADER, 'noter\u001b[2J'];
+    const r = validateBarometerData({
+      barometer: exampleBarometer(),
+      ruleSet: exampleRuleSet(),
+      kommuner: table('kommuner.csv', KOMMUNE_HEADER, [kommuneRow()]),
+      sager: table('sager.csv', header, [[...caseRow(), '']]),
+    });
+    expect(r.problems.map(formatProblem)).toEqual(['advarsel: sager.csv, række 1, kolonne »noter‹U+001B›[2J«: Ukendt kolonne; den bliver ikke brugt.']);
+  });
+});
