@@ -3,6 +3,8 @@
 // records system exactly once per delivered letter, never visible to the
 // kommune, and its failures never make a kommune's letter go twice; and
 // `status --csv` lists every delivery for the records system.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { foldJournal } from '../src/core/send/journal-fold.js';
@@ -110,11 +112,35 @@ describe('archive copy (arkivkopi)', () => {
 
     const mark = await send(f, undefined, ['--kommune', lost ?? '', '--mark-sent']);
     expect(mark.code, mark.stderr).toBe(0);
-    expect(mark.stdout).toMatch(/Arkivkopien af brevet til .* er registreret som modtaget/);
+    expect(mark.stdout).toMatch(/Arkivkopien af brevet til .* er registreret som arkiveret/);
     expect(copiesOf(f, lost ?? '')).toEqual(['sent']);
     const done = await send(f, server);
     expect(done.code).toBe(0);
     expect(server.dataCount.get(ARKIV)).toBe(before);
+  });
+
+  it('a copy that can no longer be made (the letter was rendered anew) is named, and staff record filing it by hand', async () => {
+    const f = fixture();
+    let archiveDown = true;
+    const server = await smtp({ rcpt: (a) => (archiveDown && a === ARKIV ? { code: 550, text: 'Archive mailbox unknown' } : undefined) });
+    expect((await send(f, server)).code).toBe(1);
+    // 173's address is corrected and its letter rendered anew: the copy of what 173 got cannot be rebuilt.
+    const path = join(f.data, 'kommuner.csv');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(addressOf('173'), 'ny@kommune173.example'));
+    expect((await runCliAsync(f.bin, ['render', '--data', f.data, '--out', f.out, '--kommune', '173'])).code).toBe(0);
+    archiveDown = false;
+    const r = await send(f, server);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Arkivkopien af brevet til 173 .* kan ikke dannes igen/);
+    expect(r.stderr).toContain('--kommune 173 --mark-sent');
+    expect(server.countFor(ARKIV)).toBe(ALL.length - 1);
+    eachKommuneOnce(server);
+    const mark = await send(f, undefined, ['--kommune', '173', '--mark-sent']);
+    expect(mark.code, mark.stderr).toBe(0);
+    expect(copiesOf(f, '173')).toEqual(['sent']);
+    const done = await send(f, server);
+    expect(done.code, done.stderr).toBe(0);
+    expect(server.countFor(ARKIV)).toBe(ALL.length - 1);
   });
 
   it('a resend is a new delivery: the archive gets that version too, once', async () => {

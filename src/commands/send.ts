@@ -181,15 +181,27 @@ function journalnummerOf(barometer: object): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-async function markSent(io: Io, dir: string, journal: OpenJournal, manifest: Manifest, record: JournalRecord, kode: string): Promise<number> {
+async function markSent(io: Io, dir: string, journal: OpenJournal, manifest: Manifest, record: JournalRecord, kode: string, arkivkopi: string | undefined): Promise<number> {
   const letter = manifest.letters.find((l) => l.kommunekode === kode);
   const s = record.status.get(kode);
   if (!letter) throw new UsageError(`Der er intet brev til kommune ${kode}.`);
-  // An uafklaret archive copy of a delivered letter is confirmed the same way (the kommune's letter is not touched).
-  const copy = s?.state === 'sent' ? [...s.deliveries].reverse().find((d) => d.arkivkopi?.state === 'uafklaret') : undefined;
+  // An archive copy of a delivered letter that is uafklaret, or that staff filed by hand (e.g. because it
+  // can no longer be rebuilt), is confirmed the same way; the kommune's letter is not touched.
+  const open = s?.state === 'sent' ? [...s.deliveries].reverse() : [];
+  const copy = open.find((d) => d.arkivkopi?.state === 'uafklaret') ?? (arkivkopi !== undefined ? open.find((d) => d.arkivkopi?.state !== 'sent') : undefined);
   if (copy) {
-    await journal.append({ v: JOURNAL_VERSION, at: new Date().toISOString(), run: newRunId(), type: 'marked-sent', kommunekode: kode, kind: 'arkivkopi', messageId: copy.messageId });
-    io.out(`Arkivkopien af brevet til ${letter.navn} (Message-ID <${copy.messageId}>) er registreret som modtaget i sendejournalen (intet er sendt igen).`);
+    const to = copy.arkivkopi?.to ?? arkivkopi;
+    await journal.append({
+      v: JOURNAL_VERSION,
+      at: new Date().toISOString(),
+      run: newRunId(),
+      type: 'marked-sent',
+      kommunekode: kode,
+      kind: 'arkivkopi',
+      messageId: copy.messageId,
+      ...(to !== undefined ? { recipient: to } : {}),
+    });
+    io.out(`Arkivkopien af brevet til ${letter.navn} (Message-ID <${copy.messageId}>) er registreret som arkiveret i sendejournalen (intet er sendt).`);
     await refreshPreview(io, dir, manifest);
     return EXIT_OK;
   }
@@ -232,7 +244,7 @@ async function sendLocked(c: SendContext): Promise<number> {
   const arkivkopi = opts.test === undefined ? data.barometer.arkivkopi : undefined;
   if (opts.markSent) {
     if (kommunekode === undefined) throw new Error('unreachable');
-    return await withJournal(io, dir, (journal) => markSent(io, dir, journal, manifest, record, kommunekode));
+    return await withJournal(io, dir, (journal) => markSent(io, dir, journal, manifest, record, kommunekode, data.barometer.arkivkopi));
   }
   if (!settings) throw new Error('unreachable');
   const runId = newRunId();
@@ -311,7 +323,8 @@ async function sendLocked(c: SendContext): Promise<number> {
     if (!bytes || arkivkopi === undefined) {
       io.err(
         `Arkivkopien af brevet til ${letter.kommunekode} ${letter.navn} (Message-ID <${delivery.messageId}>) kan ikke dannes igen, ` +
-          'fordi brevet er skrevet om siden; send den afsendte e-mail til arkivet manuelt (fx fra mailserverens log eller fra sendte post).',
+          'fordi brevet er skrevet om siden. Arkivér den afsendte e-mail manuelt, og registrér det med ' +
+          `»kommunebrev send --data ${opts.data} --out ${opts.out} --kommune ${letter.kommunekode} --mark-sent«.`,
       );
       continue;
     }

@@ -98,7 +98,8 @@ export function foldRecord(entries: readonly JournalEntry[]): JournalRecord {
       const messageId = intent?.messageId ?? (e.type === 'marked-sent' ? e.messageId : undefined);
       const delivery = messageId !== undefined ? byMessageId.get(`${kode}|${messageId}`) : undefined;
       if (!delivery) continue;
-      const copy: ArchiveCopy = { state: 'uafklaret', at: e.at, to: intent?.recipient ?? delivery.arkivkopi?.to ?? '' };
+      const markedTo = e.type === 'marked-sent' ? e.recipient : undefined;
+      const copy: ArchiveCopy = { state: 'uafklaret', at: e.at, to: intent?.recipient ?? markedTo ?? delivery.arkivkopi?.to ?? '' };
       if (e.type === 'intent') copy.response = UAFKLARET_AFTER_INTENT;
       else if (e.type === 'marked-sent') {
         copy.state = 'sent';

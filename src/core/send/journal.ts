@@ -117,6 +117,8 @@ export const markedSentEntrySchema = z.object({
   ...kommuneBase,
   type: z.literal('marked-sent'),
   messageId: z.string(),
+  /** For an archive copy: the archive address it was filed to. */
+  recipient: z.string().optional(),
 });
 
 /** Last line of a run that ended normally (also after Ctrl-C). */
