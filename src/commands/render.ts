@@ -1,25 +1,24 @@
 // kommunebrev render: read → validate → assess → compose → render → write.
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readManifestFile } from '../adapters/letters/read-output.js';
+import { acquireRenderLock } from '../adapters/letters/render-lock.js';
 import { renderLetters } from '../adapters/letters/render-pool.js';
+import { commitRender, recoverRender, startStaging } from '../adapters/letters/render-swap.js';
 import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
-import {
-  ensureDir,
-  removeStaleLetters,
-  writeLetterFile,
-  writeManifest,
-} from '../adapters/letters/write-output.js';
+import { ensureDir, writeLetterFile, writeManifest } from '../adapters/letters/write-output.js';
 import { writePreview } from '../adapters/preview/write-preview.js';
 import { assessNationalPicture } from '../core/letters/assess.js';
 import { composeLetters } from '../core/letters/compose-letter.js';
 import { findKommune, unknownKommuneMessage } from '../core/letters/find-kommune.js';
-import { assessFreshness, letterInputsNow, staleKommuner } from '../core/letters/freshness.js';
+import { assessFreshness, letterInputsNow, staleKommuner, type CurrentInputs } from '../core/letters/freshness.js';
+import { PREVIEW_FILE } from '../core/preview/render-preview.js';
+import type { LetterModel } from '../core/types.js';
 import { MANIFEST_VERSION, manifestLetter, mergeLetters, warningsByKommune, type Manifest, type ManifestLetter } from '../core/letters/manifest.js';
 import { contentSha256 } from '../core/send/eml-headers.js';
 import { foldJournal } from '../core/send/journal-fold.js';
 import { countText, formatProblem, listSome } from '../core/problems.js';
 import { EXIT_OK, progress, reportInvalid, reportWarnings, UsageError, type Io } from './io.js';
-import { loadBarometer } from './load.js';
+import { loadBarometer, type LoadResult } from './load.js';
 
 export interface RenderOptions {
   data: string;
@@ -49,81 +48,67 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
     throw new UsageError(`En afsendelse (kommunebrev send) kører i ${dir}. Vent til den er færdig, før brevene skrives igen.`);
   }
   await ensureDir(dir);
-  reportWarnings(io, loaded.problems);
-
-  const caseRows = new Map(data.cases.map((c) => [c.row, c.kommunekode]));
-  const kommuneRows = new Map(data.kommuner.map((k) => [k.row, k.kode]));
-  const warningsFor = warningsByKommune(loaded.problems, caseRows, kommuneRows);
-
-  const inputsNow = letterInputsNow({ data, inputHashes });
-  const tick = progress(io, 'Skriver breve', letters.length);
-  tick(0);
-  const written: ManifestLetter[] = [];
-  await renderLetters(letters, async ({ model, pdf, eml }, i) => {
-    const pdfFile = await writeLetterFile(dir, `${model.filBase}.pdf`, pdf);
-    const emlFile = await writeLetterFile(dir, `${model.filBase}.eml`, eml);
-    const advarsler = (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem);
-    written.push(manifestLetter(model, pdfFile, { ...emlFile, contentSha256: contentSha256(eml) }, advarsler, inputsNow.get(model.kommune.kode)));
-    tick(i + 1, model.kommune.navn);
-  });
-
-  const withCases = new Set(data.cases.map((c) => c.kommunekode));
-  const fresh: Manifest = {
-    version: MANIFEST_VERSION,
-    barometer: {
-      id: data.barometer.id,
-      titel: data.barometer.titel,
-      brevdato: data.barometer.brevdato,
-      eksempeldata: data.barometer.eksempeldata,
-    },
-    inputs: inputHashes,
-    national: assessNationalPicture(data.cases, data.ruleSet),
-    letters: written,
-    kommunerUdenSager: data.kommuner
-      .filter((k) => !withCases.has(k.kode))
-      .map((k) => ({ kommunekode: k.kode, navn: k.navn, email: k.email })),
-    advarsler: loaded.problems.map(formatProblem),
-  };
-
-  let manifest = fresh;
-  const notes: string[] = [];
-  if (opts.kommune !== undefined) {
-    // One kommune re-rendered: every other letter of the previous render
-    // stays in the manifest with the fingerprint it was written from, so it
-    // stays valid exactly when its own inputs are unchanged (freshness.ts).
-    // An unreadable manifest counts as no previous render.
-    const read = await readManifestFile(dir);
-    if (read.ok) {
-      manifest = { ...fresh, letters: mergeLetters(read.manifest.letters, written) };
-      const report = assessFreshness(manifest, { data, inputHashes });
-      const stale = staleKommuner(report);
-      if (stale.length > 0) {
-        notes.push(
-          `Bemærk: ${countText(stale.length, 'andet brev passer', 'andre breve passer')} ikke længere med data eller skabeloner og sendes ikke, ` +
-            `før ${stale.length === 1 ? 'det' : 'de'} er skrevet igen: ${listSome(stale)}. Kør render uden --kommune for at skrive alle breve.`,
-        );
-      }
-      if (report.missing.length > 0) {
-        notes.push(`Bemærk: ${countText(report.missing.length, 'kommune', 'kommuner')} med sager har intet brev endnu: ${listSome(report.missing.map((m) => m.kommunekode))}.`);
-      }
-    } else if (read.reason === 'invalid') {
-      notes.push(`Bemærk: det tidligere manifest kunne ikke læses (${read.message}); manifestet indeholder nu kun denne kommune. Kør render uden --kommune for at skrive alle breve.`);
-    }
-  } else {
-    const keep = new Set(written.flatMap((l) => [l.pdf.file, l.eml.file]));
-    const removed = await removeStaleLetters(dir, keep);
-    if (removed.length > 0) notes.push(`Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`);
+  // One render at a time in a folder; it also finishes or discards a render
+  // that was killed here before (render-swap.ts).
+  const renderLock = await acquireRenderLock(dir);
+  if (!renderLock.ok) {
+    throw new UsageError(`En anden render (pid ${renderLock.holder.pid}) skriver i ${dir} lige nu. Vent, til den er færdig, og prøv igen.`);
   }
-  await writeManifest(dir, manifest);
-  // Letters may already have been sent from this folder: keep their status on
-  // the page, and remind the user that re-rendering does not re-send.
-  const journal = await readJournal(dir);
-  const sendStatus = journal.exists ? foldJournal(journal.entries) : undefined;
-  const page = await writePreview(dir, manifest, sendStatus);
-  if (sendStatus && sendStatus.size > 0) {
-    io.err(
-      `Bemærk: ${countText(sendStatus.size, 'kommune', 'kommuner')} har allerede en afsendelse i journalen. Breve, der er sendt, sendes ikke igen automatisk; se »kommunebrev status --out ${opts.out}«.`,
-    );
+  let written: ManifestLetter[];
+  const notes: string[] = [];
+  try {
+    notes.push(...(await recoverRender(dir)));
+    reportWarnings(io, loaded.problems);
+    // Everything new goes to the staging folder; the folder's render is
+    // untouched until commitRender swaps the whole new one in.
+    const staging = await startStaging(dir);
+    written = await writeLetters(io, staging, letters, loaded);
+
+    const withCases = new Set(data.cases.map((c) => c.kommunekode));
+    let manifest: Manifest = {
+      version: MANIFEST_VERSION,
+      barometer: {
+        id: data.barometer.id,
+        titel: data.barometer.titel,
+        brevdato: data.barometer.brevdato,
+        eksempeldata: data.barometer.eksempeldata,
+      },
+      inputs: inputHashes,
+      national: assessNationalPicture(data.cases, data.ruleSet),
+      letters: written,
+      kommunerUdenSager: data.kommuner
+        .filter((k) => !withCases.has(k.kode))
+        .map((k) => ({ kommunekode: k.kode, navn: k.navn, email: k.email })),
+      advarsler: loaded.problems.map(formatProblem),
+    };
+    if (opts.kommune !== undefined) {
+      // One kommune re-rendered: every other letter of the previous render
+      // stays in the manifest with the fingerprint it was written from, so it
+      // stays valid exactly when its own inputs are unchanged (freshness.ts).
+      // An unreadable manifest counts as no previous render.
+      const read = await readManifestFile(dir);
+      if (read.ok) {
+        manifest = { ...manifest, letters: mergeLetters(read.manifest.letters, written) };
+        notes.push(...staleNotes(manifest, { data, inputHashes }));
+      } else if (read.reason === 'invalid') {
+        notes.push(`Bemærk: det tidligere manifest kunne ikke læses (${read.message}); manifestet indeholder nu kun denne kommune. Kør render uden --kommune for at skrive alle breve.`);
+      }
+    }
+    await writeManifest(staging, manifest);
+    // Letters may already have been sent from this folder: keep their status on
+    // the page, and remind the user that re-rendering does not re-send.
+    const journal = await readJournal(dir);
+    const sendStatus = journal.exists ? foldJournal(journal.entries) : undefined;
+    await writePreview(staging, manifest, sendStatus);
+    if (sendStatus && sendStatus.size > 0) {
+      notes.push(
+        `Bemærk: ${countText(sendStatus.size, 'kommune', 'kommuner')} har allerede en afsendelse i journalen. Breve, der er sendt, sendes ikke igen automatisk; se »kommunebrev status --out ${opts.out}«.`,
+      );
+    }
+    const removed = await commitRender(dir);
+    if (removed.length > 0) notes.push(`Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`);
+  } finally {
+    await renderLock.release();
   }
 
   const seconds = (performance.now() - started) / 1000;
@@ -134,6 +119,43 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
     `Skrev ${countText(written.length, 'brev', 'breve')} (${countText(sager, 'sag', 'sager')}) som PDF og e-mail til ${join(opts.out, data.barometer.id)} på ${seconds.toFixed(1).replace('.', ',')} s; ${countText(warnings, 'advarsel', 'advarsler')}.`,
   );
   io.out(`Manifest: ${join(opts.out, data.barometer.id, 'manifest.json')}. Intet er sendt.`);
-  io.out(`Forhåndsvisning: ${join(opts.out, data.barometer.id, basename(page))} (åbn den i en browser, eller kør »kommunebrev preview --out ${opts.out}«).`);
+  io.out(`Forhåndsvisning: ${join(opts.out, data.barometer.id, PREVIEW_FILE)} (åbn den i en browser, eller kør »kommunebrev preview --out ${opts.out}«).`);
   return EXIT_OK;
+}
+
+/** Renders the letters on the worker pool and writes each one's PDF and .eml into the staging folder. */
+async function writeLetters(io: Io, staging: string, letters: LetterModel[], loaded: Extract<LoadResult, { ok: true }>): Promise<ManifestLetter[]> {
+  const { data, inputHashes } = loaded;
+  const caseRows = new Map(data.cases.map((c) => [c.row, c.kommunekode]));
+  const kommuneRows = new Map(data.kommuner.map((k) => [k.row, k.kode]));
+  const warningsFor = warningsByKommune(loaded.problems, caseRows, kommuneRows);
+  const inputsNow = letterInputsNow({ data, inputHashes });
+  const tick = progress(io, 'Skriver breve', letters.length);
+  tick(0);
+  const written: ManifestLetter[] = [];
+  await renderLetters(letters, async ({ model, pdf, eml }, i) => {
+    const pdfFile = await writeLetterFile(staging, `${model.filBase}.pdf`, pdf);
+    const emlFile = await writeLetterFile(staging, `${model.filBase}.eml`, eml);
+    const advarsler = (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem);
+    written.push(manifestLetter(model, pdfFile, { ...emlFile, contentSha256: contentSha256(eml) }, advarsler, inputsNow.get(model.kommune.kode)));
+    tick(i + 1, model.kommune.navn);
+  });
+  return written;
+}
+
+/** After `render --kommune`: which other letters no longer follow from the data. */
+function staleNotes(manifest: Manifest, current: CurrentInputs): string[] {
+  const report = assessFreshness(manifest, current);
+  const stale = staleKommuner(report);
+  const notes: string[] = [];
+  if (stale.length > 0) {
+    notes.push(
+      `Bemærk: ${countText(stale.length, 'andet brev passer', 'andre breve passer')} ikke længere med data eller skabeloner og sendes ikke, ` +
+        `før ${stale.length === 1 ? 'det' : 'de'} er skrevet igen: ${listSome(stale)}. Kør render uden --kommune for at skrive alle breve.`,
+    );
+  }
+  if (report.missing.length > 0) {
+    notes.push(`Bemærk: ${countText(report.missing.length, 'kommune', 'kommuner')} med sager har intet brev endnu: ${listSome(report.missing.map((m) => m.kommunekode))}.`);
+  }
+  return notes;
 }

@@ -3,6 +3,7 @@
 // (manifest.json + send-journal.jsonl); takes no lock and changes nothing
 // except refreshing the preview page.
 import { findBarometerDir, readManifestFile } from '../adapters/letters/read-output.js';
+import { settleOutputFolder } from '../adapters/letters/render-swap.js';
 import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
 import { foldRecord } from '../core/send/journal-fold.js';
 import { JOURNAL_FILE } from '../core/send/journal.js';
@@ -24,6 +25,10 @@ export async function runStatus(opts: StatusOptions, io: Io): Promise<number> {
   const found = await findBarometerDir(opts.out);
   if (!found.ok) throw new UsageError(found.message);
   const dir = found.dir;
+  // A render killed here is finished (or discarded) first, so what status reads is a whole render.
+  const settled = await settleOutputFolder(dir);
+  if (settled.state === 'rendering') io.err(`Bemærk: en render (pid ${settled.holder.pid}) skriver i mappen lige nu; brevene kan ændre sig, mens den kører.`);
+  else for (const note of settled.notes) io.err(note);
   const read = await readManifestFile(dir);
   if (!read.ok) throw new UsageError(`${read.message} Kør »kommunebrev render« igen.`);
   const manifest = read.manifest;

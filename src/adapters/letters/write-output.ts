@@ -1,10 +1,22 @@
 // The file writer. Every file is written to a temporary name, flushed, and
 // renamed into place, so a crash never leaves a half-written letter or
 // manifest behind (rename is atomic within a directory on POSIX).
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, type Manifest, type ManifestFile } from '../../core/letters/manifest.js';
+import { MANIFEST_FILE, serializeManifest, type Manifest, type ManifestFile } from '../../core/letters/manifest.js';
 import { sha256 } from '../../core/sha256.js';
+
+/**
+ * Test hook for the kill tests: KOMMUNEBREV_TEST_KILL_AT_STEP=N kills this
+ * process with SIGKILL (as kill -9 does) at the N-th step of writing (each
+ * file written, and each rename and removal of the render swap). Only ever
+ * set by the test suite; a real kill, so nothing gets to clean up.
+ */
+let step = 0;
+export function killPoint(): void {
+  const at = process.env.KOMMUNEBREV_TEST_KILL_AT_STEP;
+  if (at !== undefined && ++step === Number(at)) process.kill(process.pid, 'SIGKILL');
+}
 
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -16,6 +28,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     await fh.close();
   }
   await rename(tmp, path);
+  killPoint();
 }
 
 /** fsyncs a directory so that renames inside it survive a power loss. */
@@ -38,19 +51,6 @@ export async function ensureDir(dir: string): Promise<void> {
 }
 
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
-  await writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(join(dir, MANIFEST_FILE), serializeManifest(manifest));
   await syncDir(dir);
-}
-
-/** Removes letters left by an earlier render that the new manifest no longer lists
- *  (e.g. a kommune whose cases were removed), so the folder matches the manifest. */
-export async function removeStaleLetters(dir: string, keep: ReadonlySet<string>): Promise<string[]> {
-  const removed: string[] = [];
-  for (const name of await readdir(dir)) {
-    if (/^\d{3}-[a-z0-9-]+\.(pdf|eml)$/.test(name) && !keep.has(name)) {
-      await rm(join(dir, name));
-      removed.push(name);
-    }
-  }
-  return removed;
 }

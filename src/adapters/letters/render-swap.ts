@@ -1,0 +1,133 @@
+// All or nothing for the out folder. A render writes every new file (letters,
+// manifest, preview pages) into .render-staging/ inside the barometer folder,
+// fsyncs them, and then commits by writing .render-staging/commit.json (one
+// atomic rename: the commit point). Only then are the files renamed into
+// place: letters first, then manifest.json; then letters no longer in the
+// manifest are removed, and index.html comes last. Until then, index.html is
+// a page saying the folder is being rewritten.
+//
+// A render killed before the commit point leaves the previous render exactly
+// as it was (the staging folder is discarded later). Killed after it, the
+// new render is whole in the staging folder, and the next command that opens
+// the folder (render, send, status, preview) finishes the swap before it
+// reads anything. So what any command sees is the previous render intact or
+// the new one whole. send-journal.jsonl and send.lock are never staged,
+// moved or removed: only the render's own files are.
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MANIFEST_FILE, parseManifest } from '../../core/letters/manifest.js';
+import { emailPageFile, PREVIEW_FILE } from '../../core/preview/render-preview.js';
+import { acquireRenderLock, inspectRenderLock, type RenderLockHolder } from './render-lock.js';
+import { killPoint, syncDir, writeFileAtomic } from './write-output.js';
+
+export const STAGING_DIR = '.render-staging';
+const COMMIT_FILE = 'commit.json';
+/** Files a render owns in the barometer folder; nothing else is ever removed. */
+const RENDER_FILE = /^\d{3}-[a-z0-9-]+\.(pdf|eml|email\.html)$/;
+
+/** The page index.html shows between the commit point and the end of the swap. */
+const SWAP_PAGE = `<!doctype html>
+<html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Brevene skrives om</title></head>
+<body><main>
+<h1>Brevene i denne mappe er ved at blive skrevet om</h1>
+<p><strong>Mappen er ikke færdig.</strong> kommunebrev render er ved at lægge nye breve på plads, eller den blev afbrudt undervejs.
+Se ikke brevene igennem, og send intet, før siden viser oversigten igen.</p>
+<p>Kør <code>kommunebrev status --out &lt;mappe&gt;</code> (eller render igen): så gøres den afbrudte render færdig, og siden kommer tilbage.</p>
+</main></body></html>
+`;
+
+const exists = async (p: string): Promise<boolean> => (await stat(p).catch(() => undefined)) !== undefined;
+
+/** A fresh, empty staging folder (anything left there was never committed, or was finished by recoverRender). */
+export async function startStaging(dir: string): Promise<string> {
+  const staging = join(dir, STAGING_DIR);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging);
+  return staging;
+}
+
+/** The commit point, then the swap. Returns the files removed because no letter names them any more. */
+export async function commitRender(dir: string): Promise<string[]> {
+  const staging = join(dir, STAGING_DIR);
+  await syncDir(staging);
+  await writeFileAtomic(join(staging, COMMIT_FILE), `${JSON.stringify({ committed: true })}\n`);
+  await syncDir(staging);
+  return finishSwap(dir);
+}
+
+/** Renames the staged files into place (idempotent: a file already moved is skipped) and removes the staging folder. */
+async function finishSwap(dir: string): Promise<string[]> {
+  const staging = join(dir, STAGING_DIR);
+  const staged = new Set(await readdir(staging));
+  const manifestPath = staged.has(MANIFEST_FILE) ? join(staging, MANIFEST_FILE) : join(dir, MANIFEST_FILE);
+  const parsed = parseManifest(await readFile(manifestPath, 'utf8'));
+  if (!parsed.ok) throw new Error(`${manifestPath} ${parsed.message}`);
+  const manifest = parsed.manifest;
+
+  // index.html is moved last; while it is still staged, the swap is unfinished.
+  if (staged.has(PREVIEW_FILE)) {
+    await writeFileAtomic(join(dir, PREVIEW_FILE), SWAP_PAGE);
+  }
+  const order = [...[...staged].filter((f) => RENDER_FILE.test(f)).sort(), ...(staged.has(MANIFEST_FILE) ? [MANIFEST_FILE] : [])];
+  for (const f of order) {
+    await rename(join(staging, f), join(dir, f));
+    killPoint();
+  }
+  await syncDir(dir);
+
+  const keep = new Set(manifest.letters.flatMap((l) => [l.pdf.file, l.eml.file, emailPageFile(l)]));
+  const removed: string[] = [];
+  for (const f of (await readdir(dir)).sort()) {
+    if (RENDER_FILE.test(f) && !keep.has(f)) {
+      await rm(join(dir, f), { force: true });
+      removed.push(f);
+      killPoint();
+    }
+  }
+  // The preview page last: until it is in place, the page says the swap is unfinished.
+  if (staged.has(PREVIEW_FILE)) {
+    await syncDir(dir);
+    await rename(join(staging, PREVIEW_FILE), join(dir, PREVIEW_FILE));
+    killPoint();
+  }
+  await syncDir(dir);
+  await rm(staging, { recursive: true, force: true });
+  return removed.filter((f) => !f.endsWith('.email.html'));
+}
+
+export type Settled =
+  /** Nothing to do, or an interrupted render was finished or discarded (see notes). */
+  | { state: 'ready'; notes: string[] }
+  /** Another process is rendering into the folder right now. */
+  | { state: 'rendering'; holder: RenderLockHolder };
+
+/** With the render lock held: finishes a committed render, discards an uncommitted one. */
+export async function recoverRender(dir: string): Promise<string[]> {
+  const staging = join(dir, STAGING_DIR);
+  if (!(await exists(staging))) return [];
+  if (await exists(join(staging, COMMIT_FILE))) {
+    await finishSwap(dir);
+    return ['Bemærk: en render blev afbrudt, mens de nye breve blev lagt på plads; den er nu gjort færdig, så mappen igen er hel.'];
+  }
+  await rm(staging, { recursive: true, force: true });
+  return ['Bemærk: en render blev afbrudt, før de nye breve var skrevet færdig; de er kasseret, og de tidligere breve er uændrede.'];
+}
+
+/**
+ * For send, status and preview, before they read the folder: finish or
+ * discard an interrupted render, unless a render is running right now.
+ */
+export async function settleOutputFolder(dir: string): Promise<Settled> {
+  if (!(await exists(join(dir, STAGING_DIR)))) {
+    const holder = await inspectRenderLock(dir);
+    return holder ? { state: 'rendering', holder } : { state: 'ready', notes: [] };
+  }
+  const lock = await acquireRenderLock(dir);
+  if (!lock.ok) return { state: 'rendering', holder: lock.holder };
+  try {
+    return { state: 'ready', notes: await recoverRender(dir) };
+  } finally {
+    await lock.release();
+  }
+}
