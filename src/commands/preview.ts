@@ -8,7 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { MANIFEST_FILE } from '../core/letters/manifest.js';
 import { escapeHtml, PREVIEW_FILE } from '../core/preview/render-preview.js';
+import { readFolderProblems, readManifestFile } from '../adapters/letters/read-output.js';
+import { settleOutputFolder } from '../adapters/letters/render-swap.js';
+import { countText, formatProblem } from '../core/problems.js';
 import { EXIT_OK, UsageError, type Io } from './io.js';
+import { refreshPreview } from './refresh-preview.js';
 
 export interface PreviewOptions {
   out: string;
@@ -168,9 +172,23 @@ export function parsePort(value: string | undefined): number {
   return Number(value);
 }
 
+/** Before serving: finish a killed render, and say plainly (here and on the page) when files do not match the manifest. */
+async function settleAndCheck(io: Io, dir: string): Promise<void> {
+  const settled = await settleOutputFolder(dir);
+  if (settled.state === 'rendering') io.err(`Bemærk: en render (pid ${settled.holder.pid}) skriver i mappen lige nu; genindlæs siden, når den er færdig.`);
+  else for (const note of settled.notes) io.err(note);
+  const read = await readManifestFile(dir);
+  if (!read.ok || settled.state === 'rendering') return;
+  const problems = (await readFolderProblems(dir, read.manifest)).map(formatProblem);
+  if (problems.length === 0) return;
+  io.err(`Mappen er inkonsistent: ${countText(problems.length, 'fil passer', 'filer passer')} ikke med manifestet; siden siger det også. Kør »kommunebrev render« igen.`);
+  await refreshPreview(io, dir, read.manifest, undefined, problems);
+}
+
 export async function runPreview(opts: PreviewOptions, io: Io): Promise<number> {
   const port = parsePort(opts.port);
   const where = await findPreviewRoot(opts.out);
+  if (where.kind === 'barometer') await settleAndCheck(io, where.root);
   let server: PreviewServer;
   try {
     server = await startPreviewServer(where, port);

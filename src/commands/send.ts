@@ -8,6 +8,7 @@
 // --resend), and does not resend what is uafklaret unless asked to.
 import { join, resolve } from 'node:path';
 import { readLetterFiles, readManifestFile } from '../adapters/letters/read-output.js';
+import { settleOutputFolder } from '../adapters/letters/render-swap.js';
 import { acquireLock, JournalDamagedError, LockHeldError, openJournal, readJournal, type Lock, type OpenJournal } from '../adapters/send/send-journal.js';
 import { DEFAULT_TIMEOUTS, resolveSmtpHost, type TransportTimeouts } from '../adapters/send/smtp-transport.js';
 import { composeLetters } from '../core/letters/compose-letter.js';
@@ -83,6 +84,12 @@ export async function runSend(opts: SendOptions, io: Io, env: NodeJS.ProcessEnv 
   const shownDir = join(opts.out, id);
   const renderCmd = `kommunebrev render --data ${opts.data} --out ${opts.out}`;
 
+  // A render killed in this folder is finished (or discarded) first; while one runs, nothing is sent.
+  const settled = await settleOutputFolder(dir);
+  if (settled.state === 'rendering') {
+    throw new UsageError(`En render (pid ${settled.holder.pid}) skriver brevene i ${shownDir} om lige nu. Vent, til den er færdig, se forhåndsvisningen igennem, og send derefter. Intet er sendt.`);
+  }
+  for (const note of settled.notes) io.err(note);
   const read = await readManifestFile(dir);
   if (!read.ok) {
     throw new UsageError(

@@ -1,8 +1,10 @@
 // kommunebrev status: per kommune, what the send journal says (ikke sendt /
 // sendt / fejlet / uafklaret) and totals. Works from the out folder alone
 // (manifest.json + send-journal.jsonl); takes no lock and changes nothing
-// except refreshing the preview page.
-import { findBarometerDir, readManifestFile } from '../adapters/letters/read-output.js';
+// except refreshing the preview page and finishing a render that was killed
+// midway (render-swap.ts). Says plainly when letter files do not match the manifest.
+import { findBarometerDir, readFolderProblems, readManifestFile } from '../adapters/letters/read-output.js';
+import { countText, formatProblem } from '../core/problems.js';
 import { settleOutputFolder } from '../adapters/letters/render-swap.js';
 import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
 import { foldRecord } from '../core/send/journal-fold.js';
@@ -72,6 +74,15 @@ export async function runStatus(opts: StatusOptions, io: Io): Promise<number> {
   const byKode = new Set(manifest.letters.map((l) => l.kommunekode));
   const orphans = [...status.keys()].filter((k) => !byKode.has(k));
   if (orphans.length > 0) io.err(`Bemærk: sendejournalen nævner kommuner, som ikke har et brev i manifestet nu: ${orphans.join(', ')}.`);
-  await refreshPreview(io, dir, manifest, status);
+  // The files must be what the manifest says (a hand-edited or lost letter,
+  // or a folder written by something else than render): say so plainly.
+  const folderProblems = (await readFolderProblems(dir, manifest)).map(formatProblem);
+  await refreshPreview(io, dir, manifest, status, folderProblems);
+  if (folderProblems.length > 0) {
+    io.err(`Mappen er inkonsistent: ${countText(folderProblems.length, 'fil passer', 'filer passer')} ikke med manifestet (sha256), og de berørte breve sendes ikke:`);
+    for (const p of folderProblems) io.err(`  ${p}`);
+    io.err('Kør »kommunebrev render« igen for at skrive brevene på ny, og se forhåndsvisningen igennem.');
+    return EXIT_INVALID;
+  }
   return EXIT_OK;
 }

@@ -4,7 +4,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MANIFEST_FILE, parseManifest, type Manifest, type ManifestLetter } from '../../core/letters/manifest.js';
-import type { LetterFiles } from '../../core/send/send-check.js';
+import { checkLetterFiles, type LetterFiles } from '../../core/send/send-check.js';
+import type { Problem } from '../../core/types.js';
 import { sha256 } from '../../core/sha256.js';
 
 export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; reason: 'missing' | 'invalid'; message: string };
@@ -36,6 +37,13 @@ export async function readLetterFiles(dir: string, letter: ManifestLetter): Prom
     files.eml = eml;
   }
   return files;
+}
+
+/** Every letter file that is missing or not byte for byte what the manifest says (empty: the folder is consistent). */
+export async function readFolderProblems(dir: string, manifest: Manifest): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (const letter of manifest.letters) problems.push(...checkLetterFiles(letter, await readLetterFiles(dir, letter)));
+  return problems;
 }
 
 /** The barometer folder for --out: DIR itself if it holds manifest.json, else its only subfolder that does. */

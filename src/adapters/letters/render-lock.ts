@@ -5,42 +5,20 @@
 // process no longer runs on this machine (kill -9, power loss) is stale and
 // is taken over. Separate from send.lock, which belongs to `send`.
 import { hostname } from 'node:os';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processIsAlive, readLockInfo, type LockInfo } from '../lock-info.js';
 
 export const RENDER_LOCK_FILE = 'render.lock';
 
-export interface RenderLockHolder {
-  pid: number;
-  host: string;
-  started: string;
-}
+export type RenderLockHolder = LockInfo;
 
 export type RenderLock = { ok: true; release(): Promise<void> } | { ok: false; holder: RenderLockHolder };
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function holderOf(path: string): Promise<RenderLockHolder | undefined> {
-  try {
-    const v = JSON.parse(await readFile(path, 'utf8')) as Partial<RenderLockHolder>;
-    if (typeof v.pid === 'number' && typeof v.host === 'string') return { pid: v.pid, host: v.host, started: String(v.started ?? '') };
-  } catch {
-    // missing, unreadable or half-written
-  }
-  return undefined;
-}
-
 /** Is the lock held by a process that may still be working? Unreadable and under 10 s old counts as held (its writer may be between open and write). */
 async function heldBy(path: string): Promise<RenderLockHolder | undefined> {
-  const holder = await holderOf(path);
-  if (holder) return holder.host !== hostname() || alive(holder.pid) ? holder : undefined;
+  const holder = await readLockInfo(path);
+  if (holder) return holder.host !== hostname() || processIsAlive(holder.pid) ? holder : undefined;
   const st = await stat(path).catch(() => undefined);
   return st && Date.now() - st.mtimeMs < 10_000 ? { pid: 0, host: hostname(), started: '' } : undefined;
 }
@@ -60,7 +38,7 @@ export async function acquireRenderLock(dir: string): Promise<RenderLock> {
       return {
         ok: true,
         release: async () => {
-          const now = await holderOf(path);
+          const now = await readLockInfo(path);
           if (now?.pid === me.pid && now.host === me.host) await rm(path, { force: true });
         },
       };
@@ -85,7 +63,7 @@ export async function acquireRenderLock(dir: string): Promise<RenderLock> {
       await rm(aside, { force: true });
     }
   }
-  const holder = await holderOf(path);
+  const holder = await readLockInfo(path);
   return { ok: false, holder: holder ?? { pid: 0, host: hostname(), started: '' } };
 }
 

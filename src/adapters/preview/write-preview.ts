@@ -17,7 +17,7 @@ async function writeIfChanged(path: string, content: string): Promise<void> {
 
 /** Writes index.html and the email pages; removes email pages of letters no
  *  longer in the manifest. Returns the path of index.html. */
-export async function writePreview(dir: string, manifest: Manifest, sendStatus?: SendStatusMap): Promise<string> {
+export async function writePreview(dir: string, manifest: Manifest, sendStatus?: SendStatusMap, folderProblems: readonly string[] = []): Promise<string> {
   const pages = new Set<string>();
   for (const letter of manifest.letters) {
     const file = emailPageFile(letter);
@@ -30,7 +30,7 @@ export async function writePreview(dir: string, manifest: Manifest, sendStatus?:
     if (EMAIL_PAGE.test(name) && !pages.has(name)) await rm(join(dir, name));
   }
   const path = join(dir, PREVIEW_FILE);
-  await writeFileAtomic(path, renderPreviewHtml(manifest, sendStatus));
+  await writeFileAtomic(path, renderPreviewHtml(manifest, sendStatus, folderProblems));
   await syncDir(dir);
   return path;
 }

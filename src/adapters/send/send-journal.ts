@@ -20,6 +20,7 @@ import {
   type ParsedJournal,
 } from '../../core/send/journal.js';
 import { syncDir } from '../letters/write-output.js';
+import { processIsAlive, readLockInfo, type LockInfo } from '../lock-info.js';
 
 export class JournalDamagedError extends Error {
   constructor(
@@ -56,12 +57,6 @@ export async function readJournal(dir: string): Promise<ParsedJournal & { exists
 // ---------------------------------------------------------------------------
 // Lock.
 
-interface LockInfo {
-  pid: number;
-  host: string;
-  started: string;
-}
-
 export interface Lock {
   path: string;
   /** A stale lock (its process is gone) was taken over; for a note to the user. */
@@ -69,26 +64,6 @@ export interface Lock {
   release(): Promise<void>;
   /** For the second Ctrl-C: removes the lock synchronously before the process exits. */
   releaseSync(): void;
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function readLockInfo(path: string): Promise<LockInfo | undefined> {
-  try {
-    const info = JSON.parse(await readFile(path, 'utf8')) as Partial<LockInfo>;
-    if (typeof info.pid === 'number' && typeof info.host === 'string') return { pid: info.pid, host: info.host, started: String(info.started ?? '') };
-  } catch {
-    // unreadable or half-written: handled by the caller
-  }
-  return undefined;
 }
 
 /**

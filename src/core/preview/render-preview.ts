@@ -603,7 +603,8 @@ ${m.advarsler.map((a) => `<li>${escapeHtml(a)}</li>`).join('\n')}
 // Pages.
 
 /** The preview page (index.html) for a render. Pure and deterministic. */
-export function renderPreviewHtml(manifest: Manifest, sendStatus?: SendStatusMap): string {
+/** `folderProblems`: files that do not match the manifest (formatted); the page then says plainly that the folder is inconsistent. */
+export function renderPreviewHtml(manifest: Manifest, sendStatus?: SendStatusMap, folderProblems: readonly string[] = []): string {
   const m = manifest;
   const f = m.national.figures;
   const letters = [...m.letters].sort((a, b) => a.kommunekode.localeCompare(b.kommunekode, 'da', { numeric: true }));
@@ -614,6 +615,10 @@ export function renderPreviewHtml(manifest: Manifest, sendStatus?: SendStatusMap
   const intro = sendStatus
     ? `<div class="notice"><p>Siden viser brevene, som de er skrevet, og hvordan afsendelsen er gået ifølge sendejournalen: ${escapeHtml(countText(sentCount, 'brev', 'breve'))} af ${letters.length} er sendt.</p></div>`
     : `<div class="notice"><p><strong>Intet er sendt fra denne side.</strong> Siden viser brevene, som <code>kommunebrev render</code> har skrevet dem. Når brevene er sendt, kan siden opdateres med afsendelsesstatus.</p></div>`;
+  const inconsistent =
+    folderProblems.length > 0
+      ? `<div class="notice fejl" id="inkonsistent" role="alert"><p><strong>Mappen er inkonsistent.</strong> ${escapeHtml(countText(folderProblems.length, 'fil passer', 'filer passer'))} ikke med manifestet, så siden viser ikke nødvendigvis det, der ligger i mappen, og de berørte breve sendes ikke. Kør <code>kommunebrev render</code> igen.</p><ul class="adv-liste">${folderProblems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>`
+      : '';
   const example = m.barometer.eksempeldata
     ? `<div class="notice adv" id="eksempeldata"><p><strong>Eksempeldata.</strong> Sagerne er opdigtede. Brevene kan kun sendes til en mailserver på denne maskine.</p></div>`
     : '';
@@ -625,7 +630,7 @@ export function renderPreviewHtml(manifest: Manifest, sendStatus?: SendStatusMap
 <main id="indhold">
 <h1>${escapeHtml(title)}</h1>
 <p class="meta">Barometer: <code>${escapeHtml(m.barometer.id)}</code> · Brevdato: ${escapeHtml(safeDate(m.barometer.brevdato))}</p>
-${example}
+${inconsistent}${example}
 ${intro}
 <nav class="toc" aria-label="Indhold på siden"><ul>
 <li><a href="#overblik">Overblik</a></li>
