@@ -9,15 +9,21 @@ import { writePreview } from '../src/adapters/preview/write-preview.js';
 import { findPreviewRoot, startPreviewServer, type PreviewServer } from '../src/commands/preview.js';
 import { BIN, REPO, tempDir } from './helpers/cli.js';
 import { exampleManifest } from './helpers/manifest.js';
+import { sha256 } from '../src/core/sha256.js';
 
 /** Writes a barometer folder as render would: index.html, email pages, a PDF, an .eml, manifest.json. */
 async function fakeOutFolder(out: string, id = '2023-ledsagelse'): Promise<string> {
   const dir = join(out, id);
   mkdirSync(dir, { recursive: true });
   const manifest = exampleManifest();
+  // Files that match the manifest, so the folder is consistent.
+  const pdf = '%PDF-1.4\n% test\n';
+  const eml = 'Subject: test\r\n\r\nHej\r\n';
   for (const l of manifest.letters) {
-    writeFileSync(join(dir, l.pdf.file), '%PDF-1.4\n% test\n');
-    writeFileSync(join(dir, l.eml.file), 'Subject: test\r\n\r\nHej\r\n');
+    writeFileSync(join(dir, l.pdf.file), pdf);
+    writeFileSync(join(dir, l.eml.file), eml);
+    l.pdf = { ...l.pdf, sha256: sha256(pdf), bytes: pdf.length };
+    l.eml = { ...l.eml, sha256: sha256(eml), bytes: eml.length };
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
   await writePreview(dir, manifest);
