@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePreview } from '../src/adapters/preview/write-preview.js';
 import { findPreviewRoot, startPreviewServer, type PreviewServer } from '../src/commands/preview.js';
-import { BIN, REPO, tempDir } from './helpers/cli.js';
+import { BIN, REPO, startPreviewCli, tempDir } from './helpers/cli.js';
 import { exampleManifest } from './helpers/manifest.js';
 import { sha256 } from '../src/core/sha256.js';
 
@@ -130,25 +130,11 @@ describe('kommunebrev preview (the real CLI)', () => {
   it('prints the address in Danish, serves the page and stops on Ctrl-C', async () => {
     const out = tempDir('kommunebrev-cli-');
     await fakeOutFolder(out);
-    const child = spawn(process.execPath, [BIN, 'preview', '--out', out], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString('utf8');
-        const m = /Forhåndsvisningen kører på (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.on('exit', () => reject(new Error(`preview stopped: ${stdout}${stderr}`)));
-    });
-    const res = await fetch(url);
+    const preview = await startPreviewCli(['--out', out]);
+    const res = await fetch(preview.url);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Forhåndsvisning af brevene');
-    const code = await new Promise<number | null>((resolve) => {
-      child.on('exit', (c) => resolve(c));
-      child.kill('SIGINT');
-    });
+    const { code, stdout, stderr } = await preview.stop();
     expect(code).toBe(0);
     expect(stdout).toContain('Forhåndsvisningen er stoppet.');
     expect(stderr).toBe('');

@@ -2,11 +2,11 @@
 // lost, or left half-written by something else than render) is said to be
 // inconsistent, plainly, by status and on the preview page; send refuses
 // exactly those letters. A running render keeps send away.
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startPreviewCli } from './helpers/cli.js';
 import { addressOf, cleanEnv, KOMMUNER, runCliAsync } from './helpers/send-data.js';
 import { useSendHarness } from './helpers/send-harness.js';
 
@@ -41,23 +41,9 @@ describe('an inconsistent out folder', () => {
   it('preview says so before serving, and the page it serves says so', async () => {
     const f = fixture();
     rmSync(join(f.dir, '173-lyngby-taarbaek-kommune.pdf'));
-    const child = spawn(process.execPath, [f.bin, 'preview', '--out', f.out], { env: cleanEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString('utf8');
-        const m = /Forhåndsvisningen kører på (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.on('exit', () => reject(new Error(`preview stopped: ${stdout}${stderr}`)));
-    });
-    const page = await (await fetch(url)).text();
-    const code = await new Promise<number | null>((resolve) => {
-      child.on('exit', (c) => resolve(c));
-      child.kill('SIGINT');
-    });
+    const preview = await startPreviewCli(['--out', f.out], { bin: f.bin, env: cleanEnv({}) });
+    const page = await (await fetch(preview.url)).text();
+    const { code, stderr } = await preview.stop();
     expect(code).toBe(0);
     expect(stderr).toContain('Mappen er inkonsistent: 1 fil passer ikke med manifestet');
     expect(page).toContain('<strong>Mappen er inkonsistent.</strong>');

@@ -52,3 +52,31 @@ export function copyExampleData(): string {
   cpSync(EXAMPLE_DATA, dir, { recursive: true });
   return dir;
 }
+
+/** `kommunebrev preview` running in a child process: its address, and a stop (Ctrl-C) that gives its exit and output. */
+export async function startPreviewCli(
+  args: string[],
+  opts: { bin?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ url: string; stop(): Promise<CliResult> }> {
+  const child = spawn(process.execPath, [opts.bin ?? BIN, 'preview', ...args], { cwd: REPO, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+      const m = /Forhåndsvisningen kører på (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+      if (m?.[1]) resolve(m[1]);
+    });
+    void exited.then(() => reject(new Error(`preview stopped: ${stdout}${stderr}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGINT');
+      const code = await exited;
+      return { code, stdout, stderr };
+    },
+  };
+}
