@@ -38,10 +38,18 @@ export function quoteValue(value: string): string {
   return `»${v}«`;
 }
 
+/** A sheet name as Danish Excel text refers to it: plain when it is one word, else quoted. */
+function sheetName(name: string): string {
+  return /^[\p{L}\p{N}_]+$/u.test(name) ? name : `»${name}«`;
+}
+
 /** One line per problem, in Danish, e.g.
- *  "fejl: sager.csv, række 14, kolonne »afgørelsesdato«, værdi »31-02-2022«: Datoen findes ikke." */
+ *  "fejl: sager.csv, række 14, kolonne »afgørelsesdato«, værdi »31-02-2022«: Datoen findes ikke."
+ *  "fejl: sager.xlsx, ark Sager, celle C14, række 14, kolonne »afgørelsesdato«, værdi …: …" */
 export function formatProblem(p: Problem): string {
   const where: string[] = [p.file];
+  if (p.sheet !== undefined) where.push(`ark ${sheetName(p.sheet)}`);
+  if (p.cell !== undefined) where.push(`celle ${p.cell}`);
   if (p.row !== undefined) where.push(`række ${p.row}`);
   // JSON files have fields, not columns.
   // A column is a header cell as the user wrote it: it may hold anything too.

@@ -15,8 +15,12 @@ export interface Problem {
   /** Stable machine-readable code, e.g. "unknown-kommunekode". */
   code: string;
   severity: Severity;
-  /** File name as the user knows it, e.g. "sager.csv". */
+  /** File name as the user knows it, e.g. "sager.csv" or "sager.xlsx". */
   file: string;
+  /** Workbooks only: the sheet (tab) name, e.g. "Sager". */
+  sheet?: string;
+  /** Workbooks only: the cell as Excel names it, e.g. "C17". */
+  cell?: string;
   /** Row as a spreadsheet shows it: the header is row 1. Absent for whole-file problems. */
   row?: number;
   /** Column name as written in the file's header (or the JSON path for JSON files). */
@@ -48,6 +52,20 @@ export interface RawTable {
   rows: RawRow[];
   /** CSV: the canonical key of each header field by position (undefined for a blank or repeated header). */
   columns?: (string | undefined)[];
+  /** Set when the table was read from a workbook (.xlsx/.ods), so problems can name sheet and cell. */
+  sheet?: SheetInfo;
+}
+
+/** Where a workbook table sits, so a problem at (row, column) can be named as Excel names the cell. */
+export interface SheetInfo {
+  /** The sheet (tab) name, e.g. "Sager". */
+  name: string;
+  /** Canonical column key -> column letters, e.g. "afgoerelsesdato" -> "C". */
+  columns: Record<string, string>;
+  /** The first column right of the header row: where a missing column would go. */
+  nextColumn: string;
+  /** Cells the reader already reported (e.g. a formula error); validation's findings there repeat it. */
+  reportedCells: string[];
 }
 
 /** A row of sager.csv before validation. */

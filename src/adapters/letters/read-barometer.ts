@@ -1,7 +1,7 @@
-// Reads a barometer folder (barometer.json, the rule set, kommuner.csv,
-// sager.csv) and the letter templates. All file-system access for input
+// Reads a barometer folder (barometer.json, the rule set, the kommuner and
+// sager tables as .csv, .xlsx or .ods) and the letter templates. All file-system access for input
 // lives here; everything returned is data, every failure a Problem.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInsideFolder } from './inside-folder.js';
@@ -9,7 +9,9 @@ import { parseBarometer, parseRuleSet, type Barometer } from '../../core/letters
 import type { TemplateSources } from '../../core/letters/compose-letter.js';
 import { detectWideEncoding, wideEncodingMessage } from '../../core/letters/detect-encoding.js';
 import { decodeCsvBytes, parseCsv } from '../../core/letters/parse-csv.js';
+import { SHEET_NAMES, tableFileNames, type TableKind } from '../../core/letters/table-source.js';
 import { sha256 } from '../../core/sha256.js';
+import { parseWorkbook } from './read-workbook.js';
 import type { Problem, RawTable, RuleSet } from '../../core/types.js';
 
 /** The tool's own templates/ folder (next to src/ and dist/; this file is dist/adapters/letters/). */
@@ -78,14 +80,71 @@ function parseJson(bytes: Buffer, label: string, problems: Problem[]): unknown {
   }
 }
 
-async function readCsv(dir: string, name: string, input: BarometerInput): Promise<RawTable | undefined> {
-  const bytes = await readBytes(join(dir, name), name, input.problems);
-  if (!bytes) return undefined;
-  input.inputHashes[name] = sha256(bytes);
+function readCsv(bytes: Buffer, name: string, input: BarometerInput): RawTable | undefined {
   const decoded = decodeCsvBytes(bytes, name);
   input.problems.push(...decoded.problems);
   if (decoded.text === undefined) return undefined;
   const parsed = parseCsv(decoded.text, name);
+  input.problems.push(...parsed.problems);
+  return parsed.table;
+}
+
+async function modifiedMs(path: string): Promise<number> {
+  try {
+    return (await stat(path)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** A table may be kind.csv, kind.xlsx or kind.ods; exactly one of them must be there. */
+async function readTable(dir: string, kind: TableKind, input: BarometerInput): Promise<RawTable | undefined> {
+  let entries: string[] = [];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    // The folder itself is unreadable; reading the file below says so.
+  }
+  const names = tableFileNames(kind);
+  const present = names.filter((n) => entries.includes(n));
+  if (present.length > 1) {
+    const byAge = await Promise.all(present.map(async (n) => ({ n, ms: await modifiedMs(join(dir, n)) })));
+    byAge.sort((a, b) => b.ms - a.ms);
+    const newest = byAge[0]?.n ?? '';
+    input.problems.push({
+      code: 'table-file-twice',
+      severity: 'error',
+      file: newest,
+      message: `Mappen indeholder både ${present.join(' og ')}, men må kun have én af dem. Fjern ${byAge
+        .slice(1)
+        .map((x) => x.n)
+        .join(' og ')}, hvis ${newest} (den nyeste) er den rigtige, ellers fjern ${newest}.`,
+    });
+    return undefined;
+  }
+  const name = present[0];
+  if (name === undefined) {
+    const lower = new Set(names);
+    const misnamed = entries.find((e) => lower.has(e.toLowerCase()));
+    const oldExcel = entries.find((e) => new RegExp(`^${kind}\\.(xls|xlsm|xlsb|numbers)$`, 'i').test(e));
+    const hint = misnamed
+      ? ` Filen »${misnamed}« skal omdøbes til »${misnamed.toLowerCase()}«.`
+      : oldExcel
+        ? ` »${oldExcel}« kan ikke læses; gem den som Excel-projektmappe (.xlsx), OpenDocument-regneark (.ods) eller CSV UTF-8.`
+        : '';
+    input.problems.push({
+      code: 'file-unreadable',
+      severity: 'error',
+      file: `${kind}.csv`,
+      message: `Filen findes ikke (${join(dir, `${kind}.csv`)}), og der er heller ingen ${kind}.xlsx eller ${kind}.ods.${hint}`,
+    });
+    return undefined;
+  }
+  const bytes = await readBytes(join(dir, name), name, input.problems);
+  if (!bytes) return undefined;
+  input.inputHashes[name] = sha256(bytes);
+  if (name.endsWith('.csv')) return readCsv(bytes, name, input);
+  const parsed = parseWorkbook(bytes, name, SHEET_NAMES[kind]);
   input.problems.push(...parsed.problems);
   return parsed.table;
 }
@@ -121,8 +180,8 @@ export async function readBarometerFolder(dirArg: string): Promise<BarometerInpu
     input.templates = await readTemplates(input.barometer.skabelon, input);
   }
 
-  input.kommuner = await readCsv(dir, 'kommuner.csv', input);
-  input.sager = await readCsv(dir, 'sager.csv', input);
+  input.kommuner = await readTable(dir, 'kommuner', input);
+  input.sager = await readTable(dir, 'sager', input);
   return input;
 }
 

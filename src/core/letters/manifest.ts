@@ -4,6 +4,7 @@
 // The shape is a zod schema: the one description of the file, used to read it.
 import { z } from 'zod';
 import type { NationalPicture } from './assess.js';
+import { tableKindOf } from './table-source.js';
 import type { LetterModel, Problem } from '../types.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -145,7 +146,7 @@ export function mergeLetters(previous: readonly ManifestLetter[], written: reado
   return [...previous.filter((l) => !replaced.has(l.kommunekode)), ...written].sort((a, b) => a.kommunekode.localeCompare(b.kommunekode));
 }
 
-/** Which warnings concern which kommune: rows of sager.csv map to kommuner via their cases. */
+/** Which warnings concern which kommune: rows of the sager table map to kommuner via their cases. */
 export function warningsByKommune(
   warnings: readonly Problem[],
   caseRows: ReadonlyMap<number, string>,
@@ -154,7 +155,8 @@ export function warningsByKommune(
   const out = new Map<string, Problem[]>();
   for (const w of warnings) {
     if (w.row === undefined) continue;
-    const kode = w.file === 'sager.csv' ? caseRows.get(w.row) : w.file === 'kommuner.csv' ? kommuneRows.get(w.row) : undefined;
+    const kind = tableKindOf(w.file);
+    const kode = kind === 'sager' ? caseRows.get(w.row) : kind === 'kommuner' ? kommuneRows.get(w.row) : undefined;
     if (kode === undefined) continue;
     out.set(kode, [...(out.get(kode) ?? []), w]);
   }

@@ -4,6 +4,7 @@ import { normalizeHeader, normalizeValue, parseDate, parseEnum, parseKommunekode
 import { TableReader } from './table-reader.js';
 import { validateKommuner } from './validate-kommuner.js';
 import type { Barometer } from './barometer-schema.js';
+import { locateProblems } from './table-source.js';
 import {
   MANGLER_VAERDIER,
   REGEL_VAERDIER,
@@ -74,7 +75,7 @@ function validateCaseRow(
   reader: TableReader,
   row: number,
   cells: Record<string, string>,
-  ctx: { barometer: Barometer; ruleSet: RuleSet; kommuner: Map<string, Kommune> },
+  ctx: { barometer: Barometer; ruleSet: RuleSet; kommuner: Map<string, Kommune>; kommunerFile: string },
 ): CaseDraft {
   const { barometer, ruleSet, kommuner } = ctx;
   const draft: CaseDraft = { row, mangler: {}, regler: {}, complete: true };
@@ -106,7 +107,7 @@ function validateCaseRow(
     const kode = parseKommunekode(rawKode);
     if (!kode.ok) fail('kommunekode', rawKode, 'invalid-kommunekode', kode.reason);
     else if (kommuner.size > 0 && !kommuner.has(kode.value)) {
-      fail('kommunekode', rawKode, 'unknown-kommunekode', 'Kommunekoden findes ikke i kommuner.csv.');
+      fail('kommunekode', rawKode, 'unknown-kommunekode', `Kommunekoden findes ikke i ${ctx.kommunerFile}.`);
     } else draft.kommunekode = kode.value;
   }
 
@@ -250,7 +251,7 @@ export function validateBarometerData(input: ValidationInput): ValidationResult 
   const named = new Set<string>();
   for (const { row, cells } of input.sager.rows) {
     if (badRows.has(row)) continue;
-    const d = validateCaseRow(sReader, row, cells, { barometer, ruleSet, kommuner });
+    const d = validateCaseRow(sReader, row, cells, { barometer, ruleSet, kommuner, kommunerFile: input.kommuner.file });
     if (d.kommunekode !== undefined) named.add(d.kommunekode);
     if (d.sagsnummer !== undefined) {
       const key = normalizeValue(d.sagsnummer);
@@ -313,12 +314,13 @@ export function validateBarometerData(input: ValidationInput): ValidationResult 
         row: k.row,
         column: 'kommunekode',
         value: k.kode,
-        message: `${k.navn || `Kommune ${k.kode}`} har ingen sager i sager.csv og får derfor intet brev.`,
+        message: `${k.navn || `Kommune ${k.kode}`} har ingen sager i ${input.sager.file} og får derfor intet brev.`,
       });
     }
   }
 
-  const problems = [...kReader.problems, ...sReader.problems];
+  // Workbook tables: name sheet and cell as Excel shows them.
+  const problems = locateProblems([...kReader.problems, ...sReader.problems], [input.kommuner, input.sager]);
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
   return {
     ok: true,
