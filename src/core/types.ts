@@ -223,6 +223,8 @@ export interface LetterModel {
   brevdato: string;
   /** "8. maj 2024" */
   brevdatoTekst: string;
+  /** The journal number from barometer.json, printed under the date; absent when not given. */
+  journalnummer?: string;
   antalSager: number;
   /** "1 sag" | "4 sager" */
   antalSagerTekst: string;

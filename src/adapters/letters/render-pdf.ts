@@ -197,7 +197,9 @@ function letterhead(model: LetterModel): Content[] {
         },
       ],
     },
-    { text: model.brevdatoTekst, alignment: 'right', margin: [0, 30, 0, 26] },
+    model.journalnummer === undefined
+      ? { text: model.brevdatoTekst, alignment: 'right', margin: [0, 30, 0, 26] }
+      : { stack: [model.brevdatoTekst, `J.nr. ${model.journalnummer}`], alignment: 'right', margin: [0, 30, 0, 26] },
   ];
 }
 

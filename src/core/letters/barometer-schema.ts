@@ -71,6 +71,13 @@ export const barometerSchema = z
       fra: z.object({ navn: text, adresse: email }),
       svarTil: email,
     }),
+    journalnummer: text
+      .max(60, { error: 'må højst være 60 tegn' })
+      .regex(/^[^\p{Cc}]*$/u, { error: 'skal stå på én linje' })
+      .optional()
+      .describe(
+        'The case\'s journal number in the records system (offentlighedslovens § 15), e.g. "24-0417733". Printed under the letter\'s date ("J.nr. 24-0417733") and at the end of the email subject.',
+      ),
     sendeHastighed: z
       .string()
       .regex(/^\d+(\.\d+)?\/(s|min)$/, { error: 'skal skrives som fx "5/s" eller "60/min"' })

@@ -109,6 +109,7 @@ export function composeLetter(data: ValidatedData, kommune: Kommune, cases: read
     lovgrundlag: b.lovgrundlag,
     offentliggjortTekst: formatDanishDate(b.offentliggjort),
     brevdatoTekst: formatDanishDate(b.brevdato),
+    journalnummer: b.journalnummer,
     kommune,
     antalSager: antal,
     antalSagerTekst: antalSagerTekst(antal),
@@ -122,7 +123,8 @@ export function composeLetter(data: ValidatedData, kommune: Kommune, cases: read
   const attachmentName = `${safeFileName(`${b.titel} - ${kommune.navn}`)}.pdf`;
   // The Message-ID names this exact letter: same content, same ID (so a resend
   // of the same letter can be recognised); changed content, new ID (RFC 5322 §3.6.4).
-  const contentHash = sha256(JSON.stringify({ id: b.id, brevdato: b.brevdato, kommune, sager })).slice(0, 16);
+  // (An absent journalnummer leaves the JSON, and so the ID, as it was.)
+  const contentHash = sha256(JSON.stringify({ id: b.id, brevdato: b.brevdato, journalnummer: b.journalnummer, kommune, sager })).slice(0, 16);
   const emailContext = { ...context, attachmentName };
 
   return {
@@ -131,6 +133,7 @@ export function composeLetter(data: ValidatedData, kommune: Kommune, cases: read
     kommune,
     brevdato: b.brevdato,
     brevdatoTekst: formatDanishDate(b.brevdato),
+    ...(b.journalnummer !== undefined ? { journalnummer: b.journalnummer } : {}),
     antalSager: antal,
     antalSagerTekst: antalSagerTekst(antal),
     sager,
