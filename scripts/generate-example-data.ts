@@ -1,6 +1,7 @@
 // Generates the example data for "Handicapsagsbarometret 2023" (Ankestyrelsen,
 // ledsagelse efter servicelovens § 97): data/2023-ledsagelse/kommuner.csv and
-// data/2023-ledsagelse/sager.csv.
+// data/2023-ledsagelse/sager.csv, and the same tables as workbooks,
+// data/2023-ledsagelse-regneark/kommuner.xlsx and sager.xlsx.
 //
 //   npx tsx scripts/generate-example-data.ts
 //
@@ -15,6 +16,12 @@
 //
 // After writing, the script reads both files back with csv-parse, recomputes
 // every figure and rule, and exits non-zero if anything differs from the target.
+//
+// The workbooks are what a person gets by typing the same tables into Excel:
+// sheets "Kommuner" and "Sager", kommunekoder and postnumre as numbers,
+// afgørelsesdatoer as real date cells shown dd-mm-yyyy, the rest as text. They
+// are read back with kommunebrev's own workbook reader and must give exactly
+// the CSV files' text, cell for cell.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,9 +30,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import reportFigures from '../data/report-2023-figures.json' with { type: 'json' };
 import { slugify } from '../src/core/letters/parse-values.js';
+import { parseWorkbook } from '../src/adapters/letters/read-workbook.js';
+import { recordsToWorkbook, type SheetSpec } from '../test/helpers/workbook.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(REPO, 'data', '2023-ledsagelse');
+const WORKBOOK_DIR = join(REPO, 'data', '2023-ledsagelse-regneark');
 const SEED = 0x2023_0097;
 
 // ---------------------------------------------------------------------------
@@ -963,6 +973,17 @@ function selfCheck(kommunerPath: string, sagerPath: string, expected: { kommuner
 }
 
 // ---------------------------------------------------------------------------
+// Workbooks
+// ---------------------------------------------------------------------------
+
+function workbookSpecs(kommuneRecords: string[][], sagRecords: string[][]): SheetSpec[] {
+  return [
+    { name: 'Kommuner', records: kommuneRecords, numberColumns: ['kommunekode', 'postnummer'] },
+    { name: 'Sager', records: sagRecords, numberColumns: ['kommunekode'], dateColumns: ['afgørelsesdato'] },
+  ];
+}
+
+// ---------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------
 
@@ -984,6 +1005,19 @@ function main(): void {
   const problems = selfCheck(kommunerPath, sagerPath, { kommuner: kommuneRecords, sager: sagRecords });
   if (problems.length > 0) {
     throw new Error(`Self-check failed (${problems.length} problems):\n- ${problems.join('\n- ')}`);
+  }
+
+  for (const spec of workbookSpecs(kommuneRecords, sagRecords)) {
+    const file = `${spec.name.toLowerCase()}.xlsx`;
+    const bytes = recordsToWorkbook(spec);
+    mkdirSync(WORKBOOK_DIR, { recursive: true });
+    writeFileSync(join(WORKBOOK_DIR, file), bytes);
+    const back = parseWorkbook(bytes, file, spec.name);
+    const cells = back.table?.rows.map((r) => Object.values(r.cells));
+    if (back.problems.length > 0 || !isDeepStrictEqual(cells, spec.records.slice(1))) {
+      throw new Error(`Self-check failed: ${file} does not read back as the CSV's records.`);
+    }
+    console.log(`Wrote ${join(WORKBOOK_DIR, file)} (read back cell for cell as the CSV)`);
   }
 
   const counts = new Map<string, number>();
