@@ -66,3 +66,17 @@ export function workbookBytes(
 export function recordsToWorkbook(spec: SheetSpec, opts: { bookType?: 'xlsx' | 'ods'; date1904?: boolean } = {}): Buffer {
   return workbookBytes([{ name: spec.name, sheet: sheetFromRecords(spec, opts.date1904) }], opts);
 }
+
+/** Rewrites the XML of the first worksheet of an .xlsx, to make files that
+ *  other programs write but SheetJS's writer does not (e.g. a formula with no
+ *  saved result, as written by tools that do not calculate). */
+export function editFirstSheetXml(bytes: Buffer, edit: (xml: string) => string): Buffer {
+  const zip = XLSX.CFB.read(bytes, { type: 'buffer' });
+  const path = '/xl/worksheets/sheet1.xml';
+  const entry = XLSX.CFB.find(zip, path);
+  if (!entry?.content) throw new Error('no first worksheet');
+  const xml = edit(Buffer.from(entry.content as Uint8Array).toString('utf8'));
+  XLSX.CFB.utils.cfb_del(zip, path);
+  XLSX.CFB.utils.cfb_add(zip, path, Buffer.from(xml, 'utf8'));
+  return XLSX.CFB.write(zip, { type: 'buffer', fileType: 'zip' }) as Buffer;
+}

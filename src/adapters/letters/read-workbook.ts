@@ -54,15 +54,16 @@ type CellResult = { text: string } | { text: string; problem: string };
 
 function cellText(cell: XLSX.CellObject | undefined, date1904: boolean): CellResult {
   if (!cell) return { text: '' };
+  // A formula whose result was never saved (files written by programs that do
+  // not calculate) has no value to read; the reader keeps it as a stub.
+  if (cell.f !== undefined && (cell.t === 'z' || cell.v === undefined)) {
+    return { text: '', problem: 'Cellen har en formel uden gemt resultat. Åbn filen i regnearket og gem den igen.' };
+  }
   switch (cell.t) {
     case 's':
       return { text: String(cell.v ?? '') };
     case 'n': {
-      if (typeof cell.v !== 'number') {
-        return cell.f !== undefined
-          ? { text: '', problem: 'Cellen har en formel uden gemt resultat. Åbn filen i regnearket og gem den igen.' }
-          : { text: '' };
-      }
+      if (typeof cell.v !== 'number') return { text: '' };
       if (cell.z !== undefined && XLSX.SSF.is_date(cell.z)) {
         const iso = serialToIsoDate(cell.v, date1904);
         // A date format on a number that is no date (e.g. a time of day alone):
@@ -97,9 +98,10 @@ export function parseWorkbook(bytes: Uint8Array, file: string, preferredSheet: s
   const problems: Problem[] = [];
   let wb: XLSX.WorkBook;
   try {
-    wb = XLSX.read(bytes, { type: 'buffer', cellNF: true, cellDates: false, cellHTML: false, cellStyles: false, dense: false });
+    // sheetStubs: keep formula cells without a saved value, so they can be reported.
+    wb = XLSX.read(bytes, { type: 'buffer', cellNF: true, cellDates: false, cellHTML: false, cellStyles: false, sheetStubs: true, dense: false });
   } catch (err) {
-    const reason = /password|encrypt/i.test((err as Error).message)
+    const reason = /password-protected/i.test((err as Error).message)
       ? 'Filen er beskyttet med adgangskode. Gem en kopi uden adgangskode.'
       : 'Filen kan ikke læses som regneark (.xlsx eller .ods). Åbn den i regnearket og gem den igen.';
     problems.push({ code: 'workbook-unreadable', severity: 'error', file, message: reason });
