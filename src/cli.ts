@@ -117,7 +117,7 @@ export function buildProgram(): Command {
   const sub = (name: string, description: string): Command => configure(program.command(name).description(description));
 
   sub('check', 'kontrollér en barometermappe og vis de landsdækkende tal')
-    .requiredOption('--data <mappe>', 'barometermappen (barometer.json, regelsaet.json, kommuner.csv, sager.csv)')
+    .requiredOption('--data <mappe>', 'barometermappen (barometer.json, regelsaet.json, kommuner og sager som .csv, .xlsx eller .ods)')
     .option('--json', 'skriv kun tallene som JSON på standard output', false)
     .action(async (o: { data: string; json: boolean }) => {
       process.exitCode = await runCheck(o, io);
