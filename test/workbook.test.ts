@@ -218,6 +218,14 @@ describe('broken workbooks: every problem names sheet and cell', () => {
     ]);
   });
 
+  it('a repeated header names the cell of the repeat', () => {
+    const ws = sheetFromRecords({ ...SAGER, records: [[...SAGER_HEADER, 'Afgørelse'], caseRow()] });
+    const r = parseWorkbook(workbookBytes([{ name: 'Sager', sheet: ws }]), 'sager.xlsx', 'Sager');
+    expect(r.problems.map(formatProblem)).toEqual([
+      `fejl: sager.xlsx, ark Sager, celle ${columnLetters(SAGER_HEADER.length)}1, række 1, kolonne »Afgørelse«: Kolonnen findes mere end én gang i overskriftsrækken.`,
+    ]);
+  });
+
   it('a CPR number typed as a number is caught like any other', () => {
     const ws = sheetFromRecords({ ...SAGER, records: [SAGER_HEADER, caseRow()] });
     ws['P2'] = { t: 'n', v: 1203451234 };

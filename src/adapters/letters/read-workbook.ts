@@ -11,7 +11,7 @@
 // CVE-2024-22363 ReDoS, fixed 0.20.2).
 import * as XLSX from '@e965/xlsx';
 import { maskCpr, normalizeHeader } from '../../core/letters/parse-values.js';
-import { columnLetters } from '../../core/letters/table-source.js';
+import { columnLetters, mapHeaderRow } from '../../core/letters/table-source.js';
 import type { Problem, RawTable } from '../../core/types.js';
 
 export interface ParsedWorkbook {
@@ -165,32 +165,16 @@ export function parseWorkbook(bytes: Uint8Array, file: string, preferredSheet: s
     return { problems };
   }
 
-  const headers: Record<string, string> = {};
+  const { headers, keys, problems: headerProblems } = mapHeaderRow(headerRow.cells, (c) => ({
+    file,
+    sheet,
+    cell: `${columnLetters(c)}${headerRow.row}`,
+    row: headerRow.row,
+  }));
+  problems.push(...headerProblems);
   const columns: Record<string, string> = {};
-  const keys: (string | undefined)[] = [];
-  headerRow.cells.forEach((h, c) => {
-    const key = normalizeHeader(h);
-    if (key === '') {
-      keys.push(undefined);
-      return;
-    }
-    if (headers[key] !== undefined) {
-      problems.push({
-        code: 'duplicate-column',
-        severity: 'error',
-        file,
-        sheet,
-        cell: `${columnLetters(c)}${headerRow.row}`,
-        row: headerRow.row,
-        column: h.trim(),
-        message: 'Kolonnen findes mere end én gang i overskriftsrækken.',
-      });
-      keys.push(undefined);
-      return;
-    }
-    headers[key] = h.trim();
-    columns[key] = columnLetters(c);
-    keys.push(key);
+  keys.forEach((key, c) => {
+    if (key !== undefined) columns[key] = columnLetters(c);
   });
   const lastHeader = keys.reduce((last, k, i) => (k !== undefined ? i : last), -1);
 

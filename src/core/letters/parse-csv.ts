@@ -3,7 +3,7 @@
 // fields); we only pick the delimiter and number rows as a spreadsheet does.
 import { parse } from 'csv-parse/sync';
 import { detectWideEncoding, wideEncodingMessage } from './detect-encoding.js';
-import { normalizeHeader } from './parse-values.js';
+import { mapHeaderRow } from './table-source.js';
 import type { Problem, RawTable } from '../types.js';
 
 export interface DecodedText {
@@ -85,29 +85,8 @@ export function parseCsv(text: string, file: string): ParsedCsv {
     return { problems };
   }
 
-  const headers: Record<string, string> = {};
-  const keys: (string | undefined)[] = [];
-  headerRecord.forEach((h) => {
-    const key = normalizeHeader(h);
-    if (key === '') {
-      keys.push(undefined);
-      return;
-    }
-    if (headers[key] !== undefined) {
-      problems.push({
-        code: 'duplicate-column',
-        severity: 'error',
-        file,
-        row: 1,
-        column: h.trim(),
-        message: 'Kolonnen findes mere end én gang i overskriftsrækken.',
-      });
-      keys.push(undefined);
-      return;
-    }
-    headers[key] = h.trim();
-    keys.push(key);
-  });
+  const { headers, keys, problems: headerProblems } = mapHeaderRow(headerRecord, () => ({ file, row: 1 }));
+  problems.push(...headerProblems);
 
   const rows: RawTable['rows'] = [];
   records.slice(1).forEach((record, i) => {

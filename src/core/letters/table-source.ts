@@ -36,6 +36,35 @@ export function columnLetters(index: number): string {
   return s;
 }
 
+/** The header row -> canonical keys, per column (undefined for an empty or
+ *  repeated header), and the header text as written. `at` says where column
+ *  i's header stands, for the problem about a repeated column. Shared by the
+ *  CSV and the workbook readers. */
+export function mapHeaderRow(
+  cells: readonly string[],
+  at: (index: number) => Pick<Problem, 'file' | 'row' | 'sheet' | 'cell'>,
+): { headers: Record<string, string>; keys: (string | undefined)[]; problems: Problem[] } {
+  const headers: Record<string, string> = {};
+  const problems: Problem[] = [];
+  const keys = cells.map((h, i) => {
+    const key = normalizeHeader(h);
+    if (key === '') return undefined;
+    if (headers[key] !== undefined) {
+      problems.push({
+        code: 'duplicate-column',
+        severity: 'error',
+        ...at(i),
+        column: h.trim(),
+        message: 'Kolonnen findes mere end én gang i overskriftsrækken.',
+      });
+      return undefined;
+    }
+    headers[key] = h.trim();
+    return key;
+  });
+  return { headers, keys, problems };
+}
+
 /** Adds sheet and cell to every problem about a workbook table, and drops a
  *  validation finding at a cell the reader has already reported (one cell,
  *  one line). Problems about CSV files and other files pass unchanged. */
