@@ -40,7 +40,8 @@ export function quoteValue(value: string): string {
 
 /** A sheet name as Danish Excel text refers to it: plain when it is one word, else quoted. */
 function sheetName(name: string): string {
-  return /^[\p{L}\p{N}_]+$/u.test(name) ? name : `»${name}«`;
+  // A sheet name is the user's text too: control characters are shown, not sent to the terminal.
+  return /^[\p{L}\p{N}_]+$/u.test(name) ? name : `»${visible(name)}«`;
 }
 
 /** One line per problem, in Danish, e.g.
