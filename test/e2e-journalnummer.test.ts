@@ -37,7 +37,9 @@ describe.skipIf(!hasCommand('pdftotext'))('journalnummer (pdftotext needed)', ()
     expect(lines.filter((l) => l.includes('24-0417733'))).toHaveLength(1);
 
     const mail = await simpleParser(eml);
-    expect(mail.subject).toBe('Handicapsagsbarometret 2023: Ankestyrelsens vurdering af sagerne fra Lyngby-Taarbæk Kommune - J.nr. 24-0417733');
+    expect(mail.subject).toBe(
+      'Handicapsagsbarometret 2023: Ankestyrelsens vurdering af sagerne fra Lyngby-Taarbæk Kommune - J.nr. 24-0417733',
+    );
     expect(mail.subject?.endsWith('24-0417733')).toBe(true);
   });
 
@@ -45,7 +47,9 @@ describe.skipIf(!hasCommand('pdftotext'))('journalnummer (pdftotext needed)', ()
     const plain = render173(copyExampleData());
     expect(pdfToText(plain.pdf)).not.toContain('J.nr.');
     const mail = await simpleParser(plain.eml);
-    expect(mail.subject).toBe('Handicapsagsbarometret 2023: Ankestyrelsens vurdering af sagerne fra Lyngby-Taarbæk Kommune');
+    expect(mail.subject).toBe(
+      'Handicapsagsbarometret 2023: Ankestyrelsens vurdering af sagerne fra Lyngby-Taarbæk Kommune',
+    );
     // A different letter gets a different Message-ID (RFC 5322 §3.6.4).
     const withNumber = await simpleParser(render173(withJournalnummer('24-0417733')).eml);
     expect(withNumber.messageId).not.toBe(mail.messageId);

@@ -72,14 +72,18 @@ describe('the example barometer as workbooks', () => {
     expect(check.code).toBe(0);
     expect(check.stdout).toBe(csvFigures);
     // The two warnings (decisions after the survey period) now name sheet and cell.
-    expect(check.stderr).toMatch(/advarsel: sager\.(xlsx|ods), ark [Ss]ager, celle C253, række 253, kolonne »afgørelsesdato«/);
+    expect(check.stderr).toMatch(
+      /advarsel: sager\.(xlsx|ods), ark [Ss]ager, celle C253, række 253, kolonne »afgørelsesdato«/,
+    );
 
     const out = tempDir();
     const render = runCli(['render', '--data', dir, '--out', out], { env });
     expect(render.code).toBe(0);
     const letters = letterFiles(out);
     expect([...letters.keys()]).toEqual([...csvLetters.keys()]);
-    const differing = [...letters].filter(([f, bytes]) => !bytes.equals(csvLetters.get(f) ?? Buffer.alloc(0))).map(([f]) => f);
+    const differing = [...letters]
+      .filter(([f, bytes]) => !bytes.equals(csvLetters.get(f) ?? Buffer.alloc(0)))
+      .map(([f]) => f);
     expect(differing).toEqual([]);
   });
 });
@@ -104,7 +108,9 @@ describe('which table file is read', () => {
     cpSync(join(REPO, 'data', '2023-ledsagelse-regneark', 'sager.xlsx'), join(dir, 'Sager.xlsx'));
     const r = runCli(['check', '--data', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('og der er heller ingen sager.xlsx eller sager.ods. Filen »Sager.xlsx« skal omdøbes til »sager.xlsx«.');
+    expect(r.stderr).toContain(
+      'og der er heller ingen sager.xlsx eller sager.ods. Filen »Sager.xlsx« skal omdøbes til »sager.xlsx«.',
+    );
   });
 });
 
@@ -113,18 +119,33 @@ describe('broken workbooks through the CLI', () => {
     const [header = [], ...rows] = readRecords(join(EXAMPLE_DATA, 'sager.csv'));
     const drop = header.indexOf('handleplan');
     const records = [header, ...rows].map((r) => r.filter((_, i) => i !== drop));
-    const ws = sheetFromRecords({ name: 'Sager', records, dateColumns: ['afgørelsesdato'], numberColumns: ['kommunekode'] });
+    const ws = sheetFromRecords({
+      name: 'Sager',
+      records,
+      dateColumns: ['afgørelsesdato'],
+      numberColumns: ['kommunekode'],
+    });
     ws['C5'] = { t: 's', v: '2022-13-01' };
     ws['B7'] = { t: 's', v: 'tre' };
     const notes = XLSX.utils.aoa_to_sheet([['Husk: send først i maj']]);
     const dir = copyExampleData();
     rmSync(join(dir, 'sager.csv'));
-    writeFileSync(join(dir, 'sager.xlsx'), workbookBytes([{ name: 'Noter', sheet: notes }, { name: 'Sager', sheet: ws }]));
+    writeFileSync(
+      join(dir, 'sager.xlsx'),
+      workbookBytes([
+        { name: 'Noter', sheet: notes },
+        { name: 'Sager', sheet: ws },
+      ]),
+    );
     const out = tempDir();
     const r = runCli(['render', '--data', dir, '--out', out]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('fejl: sager.xlsx, ark Sager, celle P1, række 1, kolonne »handleplan«: Kolonnen »handleplan« mangler i overskriftsrækken.');
-    expect(r.stderr).toContain('fejl: sager.xlsx, ark Sager, celle C5, række 5, kolonne »afgørelsesdato«, værdi »2022-13-01«: Datoen findes ikke i kalenderen.');
+    expect(r.stderr).toContain(
+      'fejl: sager.xlsx, ark Sager, celle P1, række 1, kolonne »handleplan«: Kolonnen »handleplan« mangler i overskriftsrækken.',
+    );
+    expect(r.stderr).toContain(
+      'fejl: sager.xlsx, ark Sager, celle C5, række 5, kolonne »afgørelsesdato«, værdi »2022-13-01«: Datoen findes ikke i kalenderen.',
+    );
     expect(r.stderr).toContain(
       'fejl: sager.xlsx, ark Sager, celle B7, række 7, kolonne »kommunekode«, værdi »tre«: Kommunekoden skal være et tal med højst fire cifre, fx 173 eller 0173.',
     );
@@ -134,12 +155,18 @@ describe('broken workbooks through the CLI', () => {
 
   it('a kommuner workbook with an unknown kommunekode in sager names the workbook, not kommuner.csv', () => {
     const [header = [], ...rows] = readRecords(join(EXAMPLE_DATA, 'kommuner.csv'));
-    const ws = sheetFromRecords({ name: 'Kommuner', records: [header, ...rows.filter((r) => r[0] !== '173')], numberColumns: ['kommunekode'] });
+    const ws = sheetFromRecords({
+      name: 'Kommuner',
+      records: [header, ...rows.filter((r) => r[0] !== '173')],
+      numberColumns: ['kommunekode'],
+    });
     const dir = copyExampleData();
     rmSync(join(dir, 'kommuner.csv'));
     writeFileSync(join(dir, 'kommuner.xlsx'), workbookBytes([{ name: 'Kommuner', sheet: ws }]));
     const r = runCli(['check', '--data', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/fejl: sager\.csv, række \d+, kolonne »kommunekode«, værdi »173«: Kommunekoden findes ikke i kommuner\.xlsx\./);
+    expect(r.stderr).toMatch(
+      /fejl: sager\.csv, række \d+, kolonne »kommunekode«, værdi »173«: Kommunekoden findes ikke i kommuner\.xlsx\./,
+    );
   });
 });

@@ -18,12 +18,22 @@ import {
   kommuneRow,
   SAGER_HEADER,
 } from './core/table-builders.js';
-import { dateSerial, editFirstSheetXml, recordsToWorkbook, sheetFromRecords, workbookBytes } from './helpers/workbook.js';
+import {
+  dateSerial,
+  editFirstSheetXml,
+  recordsToWorkbook,
+  sheetFromRecords,
+  workbookBytes,
+} from './helpers/workbook.js';
 
 const SAGER = { name: 'Sager', dateColumns: ['afgørelsesdato'], numberColumns: ['kommunekode'] };
 const KOMMUNER = { name: 'Kommuner', numberColumns: ['kommunekode', 'postnummer'] };
 
-function read(bytes: Buffer, file = 'sager.xlsx', sheet = 'Sager'): { table: RawTable; warnings: string[]; errors: string[] } {
+function read(
+  bytes: Buffer,
+  file = 'sager.xlsx',
+  sheet = 'Sager',
+): { table: RawTable; warnings: string[]; errors: string[] } {
   const r = parseWorkbook(bytes, file, sheet);
   if (!r.table) throw new Error(`no table: ${r.problems.map(formatProblem).join('\n')}`);
   const lines = (sev: string) => r.problems.filter((p) => p.severity === sev).map(formatProblem);
@@ -33,9 +43,18 @@ function read(bytes: Buffer, file = 'sager.xlsx', sheet = 'Sager'): { table: Raw
 /** Validates a sager workbook against one kommune (as a CSV kommuner table) and returns the problem lines. */
 function validateSager(bytes: Buffer, file = 'sager.xlsx'): { ok: boolean; lines: string[]; cases: number } {
   const sager = parseWorkbook(bytes, file, 'Sager');
-  const kommuner = parseWorkbook(recordsToWorkbook({ ...KOMMUNER, records: [KOMMUNE_HEADER, kommuneRow()] }), 'kommuner.xlsx', 'Kommuner');
+  const kommuner = parseWorkbook(
+    recordsToWorkbook({ ...KOMMUNER, records: [KOMMUNE_HEADER, kommuneRow()] }),
+    'kommuner.xlsx',
+    'Kommuner',
+  );
   if (!sager.table || !kommuner.table) throw new Error('unreadable');
-  const r = validateBarometerData({ barometer: exampleBarometer(), ruleSet: exampleRuleSet(), kommuner: kommuner.table, sager: sager.table });
+  const r = validateBarometerData({
+    barometer: exampleBarometer(),
+    ruleSet: exampleRuleSet(),
+    kommuner: kommuner.table,
+    sager: sager.table,
+  });
   return {
     ok: r.ok,
     lines: [...sager.problems, ...r.problems].filter((p) => p.severity === 'error').map(formatProblem),
@@ -76,7 +95,11 @@ describe('parseWorkbook: cells become the text the CSV path would give', () => {
   it('reads date cells, text dates, numeric and text kommunekoder, and keeps spreadsheet row numbers', () => {
     const ws = sheetFromRecords({
       ...SAGER,
-      records: [SAGER_HEADER, caseRow({ afgørelsesdato: '2022-12-20' }), afslagRow({ sagsnummer: 'HSB23-0002', kommunekode: '0173' })],
+      records: [
+        SAGER_HEADER,
+        caseRow({ afgørelsesdato: '2022-12-20' }),
+        afslagRow({ sagsnummer: 'HSB23-0002', kommunekode: '0173' }),
+      ],
     });
     // Row 3 holds the date typed as text and the code as text with its leading zero.
     ws['C3'] = { t: 's', v: '20-12-2022' };
@@ -94,7 +117,11 @@ describe('parseWorkbook: cells become the text the CSV path would give', () => {
   });
 
   it('gives the same dates from a 1904-date-system workbook (old Mac Excel)', () => {
-    const records = [SAGER_HEADER, caseRow({ afgørelsesdato: '2019-01-01' }), caseRow({ sagsnummer: 'HSB23-0002', afgørelsesdato: '2022-12-20' })];
+    const records = [
+      SAGER_HEADER,
+      caseRow({ afgørelsesdato: '2019-01-01' }),
+      caseRow({ sagsnummer: 'HSB23-0002', afgørelsesdato: '2022-12-20' }),
+    ];
     const d1900 = read(recordsToWorkbook({ ...SAGER, records }));
     const d1904bytes = recordsToWorkbook({ ...SAGER, records }, { date1904: true });
     // The file really is in the 1904 system, with serials 1462 days smaller.
@@ -106,7 +133,7 @@ describe('parseWorkbook: cells become the text the CSV path would give', () => {
     expect(d1904.table.rows).toEqual(d1900.table.rows);
   });
 
-  it('takes formulas\' cached values, ignores empty trailing rows and columns and stray formatting', () => {
+  it("takes formulas' cached values, ignores empty trailing rows and columns and stray formatting", () => {
     const ws = sheetFromRecords({ ...SAGER, records: [SAGER_HEADER, caseRow()] });
     ws['B2'] = { t: 'n', v: 173, f: '170+3' };
     ws['D2'] = { t: 's', v: 'bevilling', f: 'LOWER("BEVILLING")' };
@@ -128,7 +155,12 @@ describe('parseWorkbook: cells become the text the CSV path would give', () => {
   it('reads the sheet named Sager wherever it is, and ignores the other sheets', () => {
     const other = sheetFromRecords({ name: 'Noter', records: [['noter'], ['husk at tjekke København']] });
     const sager = sheetFromRecords({ ...SAGER, records: [SAGER_HEADER, caseRow()] });
-    const { table, warnings } = read(workbookBytes([{ name: 'Noter', sheet: other }, { name: 'Sager', sheet: sager }]));
+    const { table, warnings } = read(
+      workbookBytes([
+        { name: 'Noter', sheet: other },
+        { name: 'Sager', sheet: sager },
+      ]),
+    );
     expect(warnings).toEqual([]);
     expect(table.sheet?.name).toBe('Sager');
     expect(table.rows).toHaveLength(1);
@@ -137,14 +169,19 @@ describe('parseWorkbook: cells become the text the CSV path would give', () => {
   it('falls back to the first sheet, and says so when there were others', () => {
     const first = sheetFromRecords({ ...SAGER, records: [SAGER_HEADER, caseRow()] });
     const other = sheetFromRecords({ name: 'Ark2', records: [['x'], ['y']] });
-    const { table, warnings } = read(workbookBytes([{ name: 'Ark1', sheet: first }, { name: 'Ark2', sheet: other }]));
+    const { table, warnings } = read(
+      workbookBytes([
+        { name: 'Ark1', sheet: first },
+        { name: 'Ark2', sheet: other },
+      ]),
+    );
     expect(table.sheet?.name).toBe('Ark1');
     expect(warnings).toEqual([
       'advarsel: sager.xlsx, ark Ark1: Regnearket har intet ark med navnet »Sager«; det første ark, »Ark1«, er læst, og de andre er ikke brugt.',
     ]);
   });
 
-  it('counts empty rows above the header, so row numbers are the sheet\'s', () => {
+  it("counts empty rows above the header, so row numbers are the sheet's", () => {
     const ws = XLSX.utils.aoa_to_sheet([[], [], SAGER_HEADER, caseRow()]);
     const { table } = read(workbookBytes([{ name: 'Sager', sheet: ws }]));
     expect(table.rows.map((r) => r.row)).toEqual([4]);
@@ -170,13 +207,18 @@ describe('broken workbooks: every problem names sheet and cell', () => {
   });
 
   it('a bad date cell: an impossible date typed as text, and a date-formatted time of day', () => {
-    const ws = sheetFromRecords({ ...SAGER, records: [SAGER_HEADER, caseRow(), caseRow({ sagsnummer: 'HSB23-0002' }), caseRow({ sagsnummer: 'HSB23-0003' })] });
+    const ws = sheetFromRecords({
+      ...SAGER,
+      records: [SAGER_HEADER, caseRow(), caseRow({ sagsnummer: 'HSB23-0002' }), caseRow({ sagsnummer: 'HSB23-0003' })],
+    });
     ws['C3'] = { t: 's', v: '31-02-2022' };
     ws['C4'] = { t: 'n', v: 0.5, z: 'hh:mm' };
     const r = validateSager(workbookBytes([{ name: 'Sager', sheet: ws }]));
     expect(r.lines).toEqual([
       'fejl: sager.xlsx, ark Sager, celle C3, række 3, kolonne »afgørelsesdato«, værdi »31-02-2022«: Datoen findes ikke i kalenderen.',
-      expect.stringMatching(/^fejl: sager\.xlsx, ark Sager, celle C4, række 4, kolonne »afgørelsesdato«, værdi »12:00«: Datoen kan ikke læses\./),
+      expect.stringMatching(
+        /^fejl: sager\.xlsx, ark Sager, celle C4, række 4, kolonne »afgørelsesdato«, værdi »12:00«: Datoen kan ikke læses\./,
+      ),
     ]);
     expect(r.cases).toBe(0);
   });
@@ -191,7 +233,10 @@ describe('broken workbooks: every problem names sheet and cell', () => {
   });
 
   it('a formula error and a formula without a saved result are named once each, by cell', () => {
-    const ws = sheetFromRecords({ ...SAGER, records: [SAGER_HEADER, caseRow(), caseRow({ sagsnummer: 'HSB23-0002' })] });
+    const ws = sheetFromRecords({
+      ...SAGER,
+      records: [SAGER_HEADER, caseRow(), caseRow({ sagsnummer: 'HSB23-0002' })],
+    });
     ws['D2'] = { t: 'e', v: 0x2a, w: '#N/A', f: 'VLOOKUP(A2,X:Y,2,0)' };
     // As a tool that does not calculate writes it: the formula, no <v>.
     const bytes = editFirstSheetXml(workbookBytes([{ name: 'Sager', sheet: ws }]), (xml) =>
@@ -230,7 +275,11 @@ describe('broken workbooks: every problem names sheet and cell', () => {
     const ws = sheetFromRecords({ ...SAGER, records: [SAGER_HEADER, caseRow()] });
     ws['P2'] = { t: 'n', v: 1203451234 };
     const r = validateSager(workbookBytes([{ name: 'Sager', sheet: ws }]));
-    expect(r.lines).toEqual([expect.stringMatching(/^fejl: sager\.xlsx, ark Sager, celle P2, række 2, kolonne »bemærkning«, værdi »120345\*\*\*\*«/)]);
+    expect(r.lines).toEqual([
+      expect.stringMatching(
+        /^fejl: sager\.xlsx, ark Sager, celle P2, række 2, kolonne »bemærkning«, værdi »120345\*\*\*\*«/,
+      ),
+    ]);
   });
 
   it('a file that is no workbook', () => {
@@ -242,15 +291,29 @@ describe('broken workbooks: every problem names sheet and cell', () => {
   });
 
   it('an empty sheet', () => {
-    const r = parseWorkbook(workbookBytes([{ name: 'Sager', sheet: XLSX.utils.aoa_to_sheet([]) }]), 'sager.xlsx', 'Sager');
-    expect(r.problems.map(formatProblem)).toEqual(['fejl: sager.xlsx, ark Sager: Arket »Sager« er tomt eller mangler overskriftsrækken.']);
+    const r = parseWorkbook(
+      workbookBytes([{ name: 'Sager', sheet: XLSX.utils.aoa_to_sheet([]) }]),
+      'sager.xlsx',
+      'Sager',
+    );
+    expect(r.problems.map(formatProblem)).toEqual([
+      'fejl: sager.xlsx, ark Sager: Arket »Sager« er tomt eller mangler overskriftsrækken.',
+    ]);
   });
 });
 
 describe('formatProblem: sheet names', () => {
   it('quotes a sheet name with spaces', () => {
-    expect(formatProblem({ code: 'x', severity: 'error', file: 'sager.xlsx', sheet: 'Ark 1', cell: 'A2', row: 2, message: 'Øv.' })).toBe(
-      'fejl: sager.xlsx, ark »Ark 1«, celle A2, række 2: Øv.',
-    );
+    expect(
+      formatProblem({
+        code: 'x',
+        severity: 'error',
+        file: 'sager.xlsx',
+        sheet: 'Ark 1',
+        cell: 'A2',
+        row: 2,
+        message: 'Øv.',
+      }),
+    ).toBe('fejl: sager.xlsx, ark »Ark 1«, celle A2, række 2: Øv.');
   });
 });

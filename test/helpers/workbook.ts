@@ -47,7 +47,9 @@ export function sheetFromRecords(spec: SheetSpec, date1904 = false): XLSX.WorkSh
     );
   }
   const ws = XLSX.utils.aoa_to_sheet(aoa);
-  ws['!cols'] = header.map((_, c) => ({ wch: Math.min(40, Math.max(8, ...spec.records.map((r) => (r[c] ?? '').length))) }));
+  ws['!cols'] = header.map((_, c) => ({
+    wch: Math.min(40, Math.max(8, ...spec.records.map((r) => (r[c] ?? '').length))),
+  }));
   return ws;
 }
 
@@ -63,7 +65,10 @@ export function workbookBytes(
 }
 
 /** One-sheet workbook from text records. */
-export function recordsToWorkbook(spec: SheetSpec, opts: { bookType?: 'xlsx' | 'ods'; date1904?: boolean } = {}): Buffer {
+export function recordsToWorkbook(
+  spec: SheetSpec,
+  opts: { bookType?: 'xlsx' | 'ods'; date1904?: boolean } = {},
+): Buffer {
   return workbookBytes([{ name: spec.name, sheet: sheetFromRecords(spec, opts.date1904) }], opts);
 }
 

@@ -75,7 +75,10 @@ function cellText(cell: XLSX.CellObject | undefined, date1904: boolean): CellRes
     case 'b':
       return { text: cell.w ?? (cell.v ? 'TRUE' : 'FALSE') };
     case 'e':
-      return { text: '', problem: `Cellen viser en fejl (${cell.w ?? '#FEJL'}) i stedet for en værdi. Ret formlen eller skriv værdien.` };
+      return {
+        text: '',
+        problem: `Cellen viser en fejl (${cell.w ?? '#FEJL'}) i stedet for en værdi. Ret formlen eller skriv værdien.`,
+      };
     case 'd':
       // Only produced with cellDates, which we do not use; read the shown text.
       return { text: cell.w ?? '' };
@@ -99,7 +102,15 @@ export function parseWorkbook(bytes: Uint8Array, file: string, preferredSheet: s
   let wb: XLSX.WorkBook;
   try {
     // sheetStubs: keep formula cells without a saved value, so they can be reported.
-    wb = XLSX.read(bytes, { type: 'buffer', cellNF: true, cellDates: false, cellHTML: false, cellStyles: false, sheetStubs: true, dense: false });
+    wb = XLSX.read(bytes, {
+      type: 'buffer',
+      cellNF: true,
+      cellDates: false,
+      cellHTML: false,
+      cellStyles: false,
+      sheetStubs: true,
+      dense: false,
+    });
   } catch (err) {
     const reason = /password-protected/i.test((err as Error).message)
       ? 'Filen er beskyttet med adgangskode. Gem en kopi uden adgangskode.'
@@ -149,7 +160,15 @@ export function parseWorkbook(bytes: Uint8Array, file: string, preferredSheet: s
         const address = XLSX.utils.encode_cell({ r, c });
         const result = cellText(ws[address] as XLSX.CellObject | undefined, date1904);
         if ('problem' in result) {
-          problems.push({ code: 'cell-unreadable', severity: 'error', file, sheet, cell: address, row: r + 1, message: result.problem });
+          problems.push({
+            code: 'cell-unreadable',
+            severity: 'error',
+            file,
+            sheet,
+            cell: address,
+            row: r + 1,
+            message: result.problem,
+          });
           reportedCells.push(address);
         }
         cells.push(result.text);
@@ -161,11 +180,21 @@ export function parseWorkbook(bytes: Uint8Array, file: string, preferredSheet: s
   const headerIndex = rowTexts.findIndex((r) => r.cells.some((c) => c.trim() !== ''));
   const headerRow = rowTexts[headerIndex];
   if (!headerRow) {
-    problems.push({ code: 'empty-file', severity: 'error', file, sheet, message: `Arket »${sheet}« er tomt eller mangler overskriftsrækken.` });
+    problems.push({
+      code: 'empty-file',
+      severity: 'error',
+      file,
+      sheet,
+      message: `Arket »${sheet}« er tomt eller mangler overskriftsrækken.`,
+    });
     return { problems };
   }
 
-  const { headers, keys, problems: headerProblems } = mapHeaderRow(headerRow.cells, (c) => ({
+  const {
+    headers,
+    keys,
+    problems: headerProblems,
+  } = mapHeaderRow(headerRow.cells, (c) => ({
     file,
     sheet,
     cell: `${columnLetters(c)}${headerRow.row}`,
