@@ -34,7 +34,8 @@ function visible(text: string): string {
 /** Shows a value inside »…«, made visible and with long text shortened. */
 export function quoteValue(value: string): string {
   let v = visible(value);
-  if (v.length > 60) v = `${v.slice(0, 57)}…`;
+  // By code point, so a character outside the BMP is never cut in half.
+  if (v.length > 60) v = `${Array.from(v).slice(0, 57).join('')}…`;
   return `»${v}«`;
 }
 

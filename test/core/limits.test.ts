@@ -20,6 +20,16 @@ function validate(sager: string[][], kommuner: string[][] = [kommuneRow()]) {
   });
 }
 
+/** One clean case with an extra, unknown column in sager.csv. */
+function withExtraColumn(header: string, value: string) {
+  return validateBarometerData({
+    barometer: exampleBarometer(),
+    ruleSet: exampleRuleSet(),
+    kommuner: table('kommuner.csv', KOMMUNE_HEADER, [kommuneRow()]),
+    sager: table('sager.csv', [...SAGER_HEADER, header], [[...caseRow(), value]]),
+  });
+}
+
 const FORBIDDEN_EVERYWHERE: [string, string][] = [
   ['NUL', '\u0000'],
   ['BEL', '\u0007'],
@@ -56,9 +66,10 @@ describe('characters', () => {
     expect(r.problems).toEqual([expect.objectContaining({ code: 'forbidden-character', row: 2, column: 'bemærkning' })]);
   });
 
-  it.each(LINE_BREAKS.slice(0, 3))('%s in a bemærkning is allowed', (_name, ch) => {
+  it.each(LINE_BREAKS)('%s in a bemærkning is allowed; line breaks become LF', (_name, ch) => {
     const r = validate([caseRow({ bemærkning: `Første linje${ch}anden linje` })]);
     expect(r.problems).toEqual([]);
+    if (r.ok) expect(r.data.cases[0]?.bemaerkning).toBe(`Første linje${ch === '\t' ? '\t' : '\n'}anden linje`);
   });
 
   it('a control character in a value column gives one error, not also "unknown value"', () => {
@@ -71,13 +82,7 @@ describe('characters', () => {
   });
 
   it('unknown columns are not judged (they are not used)', () => {
-    const header = [...SAGER_HEADER, 'noter'];
-    const r = validateBarometerData({
-      barometer: exampleBarometer(),
-      ruleSet: exampleRuleSet(),
-      kommuner: table('kommuner.csv', KOMMUNE_HEADER, [kommuneRow()]),
-      sager: table('sager.csv', header, [[...caseRow(), 'linje\nlinje\u0000']]),
-    });
+    const r = withExtraColumn('noter', 'linje\nlinje\u0000');
     expect(r.problems.map((p) => p.code)).toEqual(['unknown-column']);
   });
 });
@@ -182,13 +187,7 @@ describe('file names', () => {
 
 describe('printing', () => {
   it('a header cell with an ESC is named visibly (an unknown column)', () => {
-    const header = [...SAGER_HEADER, 'noter\u001b[2J'];
-    const r = validateBarometerData({
-      barometer: exampleBarometer(),
-      ruleSet: exampleRuleSet(),
-      kommuner: table('kommuner.csv', KOMMUNE_HEADER, [kommuneRow()]),
-      sager: table('sager.csv', header, [[...caseRow(), '']]),
-    });
+    const r = withExtraColumn('noter\u001b[2J', '');
     expect(r.problems.map(formatProblem)).toEqual(['advarsel: sager.csv, række 1, kolonne »noter‹U+001B›[2J«: Ukendt kolonne; den bliver ikke brugt.']);
   });
 });

@@ -218,7 +218,7 @@ function validateCaseRow(
   }
 
   if (reader.has(BEMAERKNING_COLUMN) && !reader.isRefused(row, BEMAERKNING_COLUMN)) {
-    const b = (cells[normalizeHeader(BEMAERKNING_COLUMN)] ?? '').replace(/\r\n|\r/g, '\n').trim();
+    const b = (cells[normalizeHeader(BEMAERKNING_COLUMN)] ?? '').replace(/\r\n|\r|\u2028|\u2029/g, '\n').trim();
     if (b !== '') draft.bemaerkning = b;
   }
   return draft;
