@@ -6,7 +6,7 @@
 // next command finishes. The send journal is never touched. No verdict here
 // depends on timing: every outcome of a kill is classified the same way.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/core/sha256.js';
@@ -105,7 +105,7 @@ describe('a render killed at any step', () => {
   it('leaves the old render intact, the new one whole, or the new one committed and finished by the next command', async () => {
     const seen: Record<Verdict, number> = { old: 0, new: 0, committed: 0 };
     let steps = 0;
-    // Every third step: all phases are hit (about 20 staged files, the commit, about 25 renames and removals).
+    // Every third step: all phases are hit (17 staged files, the commit, the swap page, 16 renames, 6 removals, index.html).
     for (let n = 1; ; n += 3) {
       const f = copy();
       const r = render(f, { KOMMUNEBREV_TEST_KILL_AT_STEP: String(n) });
@@ -120,6 +120,40 @@ describe('a render killed at any step', () => {
     expect(steps).toBeGreaterThan(20);
     expect(seen.old).toBeGreaterThan(0);
     expect(seen.committed).toBeGreaterThan(0);
+  }, HEAVY);
+
+  it('a first render (no earlier one): killed before its commit, nothing is there; after it, status finishes it', async () => {
+    const fresh = copy();
+    rmSync(fresh.out, { recursive: true });
+    const ref = render(fresh);
+    if (ref.status !== 0) throw new Error(ref.stderr);
+    const whole = snapshot(fresh.dir);
+    let committed = 0;
+    for (let n = 2; ; n += 4) {
+      const f = copy();
+      rmSync(f.out, { recursive: true });
+      const r = render(f, { KOMMUNEBREV_TEST_KILL_AT_STEP: String(n) });
+      if (r.status === 0) break;
+      expect(r.signal, r.stderr).toBe('SIGKILL');
+      const wasCommitted = existsSync(join(f.dir, '.render-staging', 'commit.json'));
+      const st = await runCliAsync(f.bin, ['status', '--out', f.out]);
+      if (wasCommitted) {
+        committed++;
+        expect(st.code, st.stderr).toBe(0);
+        // index.html: status writes it with the (empty) send status, so compare the page by what it shows.
+        const now = snapshot(f.dir);
+        expect(readFileSync(join(f.dir, 'index.html'), 'utf8')).toContain('Forhåndsvisning af brevene');
+        now.delete('index.html');
+        const want = new Map(whole);
+        want.delete('index.html');
+        expect(now).toEqual(want);
+      } else {
+        expect(st.code).toBe(2);
+        expect(st.stderr).toMatch(/Der er ingen breve \(manifest\.json\)/);
+        expect([...snapshot(f.dir).keys()]).toEqual([]);
+      }
+    }
+    expect(committed).toBeGreaterThan(0);
   }, HEAVY);
 
   it('killed from outside at random moments, the same holds', async () => {

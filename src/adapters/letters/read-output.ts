@@ -5,6 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MANIFEST_FILE, parseManifest, type Manifest, type ManifestLetter } from '../../core/letters/manifest.js';
 import { checkLetterFiles, type LetterFiles } from '../../core/send/send-check.js';
+import { COMMIT_FILE, STAGING_DIR } from './render-swap.js';
 import type { Problem } from '../../core/types.js';
 import { sha256 } from '../../core/sha256.js';
 
@@ -52,10 +53,13 @@ export async function findBarometerDir(out: string): Promise<{ ok: true; dir: st
   const st = await stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) return { ok: false, message: `Mappen ${out} findes ikke. Angiv den outputmappe, som render skrev til (--out).` };
   const isFile = async (p: string): Promise<boolean> => (await stat(p).catch(() => undefined))?.isFile() ?? false;
-  if (await isFile(join(dir, MANIFEST_FILE))) return { ok: true, dir };
+  // A barometer folder holds a manifest, or (a first render killed after its
+  // commit point) a committed render waiting to be swapped in.
+  const isBarometer = async (d: string): Promise<boolean> => (await isFile(join(d, MANIFEST_FILE))) || (await isFile(join(d, STAGING_DIR, COMMIT_FILE)));
+  if (await isBarometer(dir)) return { ok: true, dir };
   const found: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (e.isDirectory() && !e.name.startsWith('.') && (await isFile(join(dir, e.name, MANIFEST_FILE)))) found.push(e.name);
+    if (e.isDirectory() && !e.name.startsWith('.') && (await isBarometer(join(dir, e.name)))) found.push(e.name);
   }
   found.sort();
   const [only] = found;

@@ -21,7 +21,7 @@ import { acquireRenderLock, inspectRenderLock, type RenderLockHolder } from './r
 import { killPoint, syncDir, writeFileAtomic } from './write-output.js';
 
 export const STAGING_DIR = '.render-staging';
-const COMMIT_FILE = 'commit.json';
+export const COMMIT_FILE = 'commit.json';
 /** Files a render owns in the barometer folder; nothing else is ever removed. */
 const RENDER_FILE = /^\d{3}-[a-z0-9-]+\.(pdf|eml|email\.html)$/;
 
