@@ -12,27 +12,15 @@
 // case is marked `unbreakable` (kept whole on one page, header repeated on
 // every page) unless a conservative estimate says it may not fit on a page, in
 // which case it is allowed to flow across pages so that nothing is lost.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import pdfmake from 'pdfmake';
 import type { Content, CustomTableLayout, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { CaseView, LetterModel, RuleKeyEntry, TextBlock } from '../../core/types.js';
+import { FONT_DIR, FONT_FILES, fontCoverage, fontData, shareFontsAcrossDocuments } from './pdf-fonts.js';
 
 // ---------------------------------------------------------------------------
 // Fonts and pdfmake policies (module init).
 
-const requireHere = createRequire(import.meta.url);
-const PDFMAKE_JSON = requireHere.resolve('pdfmake/package.json');
-const FONT_DIR = join(dirname(PDFMAKE_JSON), 'fonts', 'Roboto');
-
-/** Virtual-file-system names -> file in FONT_DIR. Bold is Roboto-Medium. */
-const FONT_FILES = {
-  normal: 'Roboto-Regular.ttf',
-  bold: 'Roboto-Medium.ttf',
-  italics: 'Roboto-Italic.ttf',
-  bolditalics: 'Roboto-MediumItalic.ttf',
-} as const;
 const VFS_PREFIX = 'kommunebrev-fonts/';
 
 interface VirtualFs {
@@ -50,32 +38,22 @@ pdfmake.setFonts({
   },
 });
 
-interface Fontkit {
-  create(data: Uint8Array): { characterSet: number[] };
-}
-
-/** Code points every font in use has a glyph for; undefined until the fonts are loaded. */
-let coverage: Set<number> | undefined;
+let fontsReady = false;
 
 /**
- * Reads the font files on first use, hands them to pdfmake's virtual file
- * system and records which characters they can show. fontkit is pdfkit's own
- * font parser, resolved from pdfkit's location (pdfmake -> pdfkit -> fontkit).
+ * Loads the fonts once per process (parsed once, shared by every document,
+ * see pdf-fonts.ts), hands them to pdfmake's virtual file system and returns
+ * the characters they can show.
  */
 function ensureFonts(): Set<number> {
-  if (coverage) return coverage;
-  const vfs = (pdfmake as unknown as { virtualfs?: VirtualFs }).virtualfs;
-  if (!vfs) throw new Error('pdfmake has no virtual file system (unexpected pdfmake version)');
-  const fontkit = createRequire(createRequire(PDFMAKE_JSON).resolve('pdfkit'))('fontkit') as Fontkit;
-  let common: Set<number> | undefined;
-  for (const file of Object.values(FONT_FILES)) {
-    const data = readFileSync(join(FONT_DIR, file));
-    vfs.writeFileSync(VFS_PREFIX + file, data);
-    const chars = new Set(fontkit.create(data).characterSet);
-    common = common ? new Set([...common].filter((cp) => chars.has(cp))) : chars;
+  if (!fontsReady) {
+    const vfs = (pdfmake as unknown as { virtualfs?: VirtualFs }).virtualfs;
+    if (!vfs) throw new Error('pdfmake has no virtual file system (unexpected pdfmake version)');
+    for (const { file, data } of fontData()) vfs.writeFileSync(VFS_PREFIX + file, data);
+    shareFontsAcrossDocuments();
+    fontsReady = true;
   }
-  coverage = common ?? new Set();
-  return coverage;
+  return fontCoverage();
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,337 @@
+// The letter fonts (Roboto, shipped with pdfmake), parsed once per process and
+// shared by every PDF the process renders.
+//
+// Why: pdfmake makes a new pdfkit document per letter, and pdfkit asks fontkit
+// to parse each font file again for every document (a fontkit parse decodes
+// the font's tables lazily, ~3.4 parses per letter) and shapes every word
+// again per document. That was about half of the time per letter (issue 11).
+//
+// How, with two small, documented hooks (no patched files):
+// 1. fontkit.create (the module pdfkit itself requires) hands back the parsed
+//    font when it is given one of our four font buffers (compared by identity),
+//    via fontkit's own format registry; any other buffer is parsed as before.
+// 2. pdfmake's PDFDocument.provideFont is wrapped so that each document's
+//    pdfkit font object (EmbeddedFont: subset, widths, ToUnicode; still one per
+//    document) shapes words through a process-wide cache.
+//
+// Output stays byte-identical to a fresh parse per document. The one piece of
+// state fontkit keeps per parsed font that reaches the PDF is which code
+// points a glyph "stands for" (Glyph.codePoints, used for the ToUnicode map):
+// fontkit sets it at the first request of that glyph and keeps it. With one
+// parse per document, that is the first request *within the document*. The
+// per-document font objects here keep exactly that: each records, per glyph,
+// the code points of its own first request (replayed from the cached word's
+// request list), and writes the ToUnicode map from that record, never from the
+// shared glyph object. A word is shared only when that replay is exact: none
+// of its glyphs can be reached from two different code point sequences (e.g.
+// Δ U+0394 and ∆ U+2206, or an ligature glyph typed as U+FB01 in one place and
+// spelt "fi" in another). Such words are shaped per document, as before.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const requireHere = createRequire(import.meta.url);
+export const PDFMAKE_JSON = requireHere.resolve('pdfmake/package.json');
+const requireFromPdfmake = createRequire(PDFMAKE_JSON);
+export const FONT_DIR = join(dirname(PDFMAKE_JSON), 'fonts', 'Roboto');
+
+/** pdfmake style names -> file in FONT_DIR. Bold is Roboto-Medium. */
+export const FONT_FILES = {
+  normal: 'Roboto-Regular.ttf',
+  bold: 'Roboto-Medium.ttf',
+  italics: 'Roboto-Italic.ttf',
+  bolditalics: 'Roboto-MediumItalic.ttf',
+} as const;
+
+// ---------------------------------------------------------------------------
+// The parts of fontkit and pdfkit used here.
+
+interface Glyph {
+  id: number;
+  codePoints: number[];
+  advanceWidth: number;
+}
+interface Position {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+  advanceWidth: number;
+}
+interface GlyphRun {
+  glyphs: Glyph[];
+  positions: Position[];
+  advanceWidth: number;
+}
+interface FontkitFont {
+  characterSet: number[];
+  getGlyph(id: number, codePoints?: number[]): Glyph | null;
+  glyphForCodePoint(cp: number): Glyph;
+}
+interface Fontkit {
+  create(data: Uint8Array, postscriptName?: string): FontkitFont;
+  registerFormat(format: unknown): void;
+}
+/** pdfkit's EmbeddedFont (one per document and face). */
+interface EmbeddedFont {
+  font: FontkitFont;
+  scale: number;
+  widths: number[];
+  unicode: number[][];
+  subset: { includeGlyph(id: number): number };
+  layoutRun(text: string, features?: unknown): GlyphRun;
+  layoutCached(text: string): GlyphRun;
+  layout(text: string, features?: unknown, onlyWidth?: boolean): { glyphs: Glyph[]; positions: Position[] };
+  encode(text: string, features?: unknown): [string[], Position[]];
+}
+
+// ---------------------------------------------------------------------------
+// Shared faces.
+
+/** A word's shaping, as cached for every document. */
+interface SharedWord {
+  run: GlyphRun;
+  /** Per glyph, in the order fontkit requests them, the code points of its first request. */
+  firstRequests: [number, number[]][];
+}
+
+interface Face {
+  data: Buffer;
+  font: FontkitFont;
+  /** Glyph id -> the code point sequence it was requested with (key), or MANY. */
+  requestedAs: Map<number, string>;
+  words: Map<string, SharedWord>;
+}
+
+const MANY = '*';
+/** Bound on cached words per face (a batch uses a few thousand); beyond it the cache restarts. */
+const MAX_SHARED_WORDS = 50_000;
+
+/** The document being shaped right now (set only during a synchronous fontkit.layout call). */
+interface ShapingContext {
+  face: Face;
+  /** Glyph id -> code points of its first request in this context. */
+  assigned: Map<number, number[]>;
+  views: Map<number, Glyph | null>;
+  requests: [number, number[]][];
+}
+let shaping: ShapingContext | undefined;
+
+let faces: Map<string, Face> | undefined;
+let coverage: Set<number> | undefined;
+
+function loadFontkit(): Fontkit {
+  return createRequire(requireFromPdfmake.resolve('pdfkit'))('fontkit') as Fontkit;
+}
+
+function cmapAmbiguousGlyphs(font: FontkitFont): Set<number> {
+  const seen = new Map<number, number>();
+  const ambiguous = new Set<number>();
+  for (const cp of font.characterSet) {
+    const id = font.glyphForCodePoint(cp).id;
+    if (seen.has(id)) ambiguous.add(id);
+    seen.set(id, cp);
+  }
+  return ambiguous;
+}
+
+/** Replaces getGlyph on a shared font: inside a shaping context, glyphs carry that context's code points. */
+function hookGetGlyph(face: Face): void {
+  const font = face.font;
+  const base = font.getGlyph.bind(font);
+  font.getGlyph = (id: number, codePoints: number[] = []): Glyph | null => {
+    const ctx = shaping;
+    if (!ctx || ctx.face !== face) return base(id, codePoints);
+    const key = codePoints.join(',');
+    const before = face.requestedAs.get(id);
+    if (before === undefined) face.requestedAs.set(id, key);
+    else if (before !== key && before !== MANY) {
+      // Reached from a second code point sequence: words with this glyph can
+      // no longer be shared; drop the shared words (they may contain it).
+      face.requestedAs.set(id, MANY);
+      face.words.clear();
+    }
+    const known = ctx.views.get(id);
+    if (known !== undefined) return known;
+    let cps = ctx.assigned.get(id);
+    if (!cps) {
+      cps = codePoints;
+      ctx.assigned.set(id, cps);
+      ctx.requests.push([id, cps]);
+    }
+    const glyph = base(id, codePoints);
+    // Metrics are computed on the shared glyph, so every view inherits them.
+    if (glyph) void glyph.advanceWidth;
+    const view = glyph ? (Object.create(glyph, { codePoints: { value: cps, enumerable: true } }) as Glyph) : null;
+    ctx.views.set(id, view);
+    return view;
+  };
+}
+
+/** Reads and parses the four fonts once per process. */
+function ensureFaces(): Map<string, Face> {
+  if (faces) return faces;
+  const fontkit = loadFontkit();
+  const loaded = new Map<string, Face>();
+  for (const file of Object.values(FONT_FILES)) {
+    const data = readFileSync(join(FONT_DIR, file));
+    const font = fontkit.create(data);
+    const face: Face = { data, font, requestedAs: new Map(), words: new Map() };
+    for (const id of cmapAmbiguousGlyphs(font)) face.requestedAs.set(id, MANY);
+    hookGetGlyph(face);
+    loaded.set(file, face);
+  }
+  // Hook 1: fontkit.create (which pdfkit calls) returns the shared parse for
+  // our buffers. fontkit.create asks each registered format class, in order,
+  // whether it recognises the buffer (static probe) and constructs the first
+  // that does. Its TrueType class is told not to recognise our four buffers,
+  // and a format registered after it recognises exactly those and "constructs"
+  // the shared parse. Checked right away, so a changed fontkit fails loudly.
+  const byData = new Map([...loaded.values()].map((f) => [f.data as Uint8Array, f.font]));
+  const ttf = (loaded.values().next().value as Face).font.constructor as unknown as { probe(data: Uint8Array): boolean };
+  const probe = ttf.probe.bind(ttf);
+  ttf.probe = (data: Uint8Array) => !byData.has(data) && probe(data);
+  class SharedParse {
+    static probe(data: Uint8Array): boolean {
+      return byData.has(data);
+    }
+    constructor(stream: { buffer: Uint8Array }) {
+      return byData.get(stream.buffer) as object;
+    }
+  }
+  fontkit.registerFormat(SharedParse);
+  for (const face of loaded.values()) {
+    if (fontkit.create(face.data) !== face.font) throw new Error('fontkit.create deler ikke den indlæste font (uventet fontkit-version)');
+  }
+  faces = loaded;
+  return loaded;
+}
+
+/** The font file contents, for pdfmake's virtual file system (the same Buffer objects fontkit.create recognises). */
+export function fontData(): { file: string; data: Buffer }[] {
+  return [...ensureFaces()].map(([file, face]) => ({ file, data: face.data }));
+}
+
+/** Code points every letter font has a glyph for. */
+export function fontCoverage(): Set<number> {
+  if (coverage) return coverage;
+  let common: Set<number> | undefined;
+  for (const face of ensureFaces().values()) {
+    const chars = new Set(face.font.characterSet);
+    common = common ? new Set([...common].filter((cp) => chars.has(cp))) : chars;
+  }
+  coverage = common ?? new Set();
+  return coverage;
+}
+
+// ---------------------------------------------------------------------------
+// Per-document font objects.
+
+interface DocumentFontState {
+  face: Face;
+  runs: Map<string, GlyphRun>;
+  assigned: Map<number, number[]>;
+  views: Map<number, Glyph | null>;
+}
+
+const decorated = new WeakSet<object>();
+
+/** Shapes `text` in a context; returns the run and the glyph requests it made first. */
+function shapeIn(ef: EmbeddedFont, ctx: ShapingContext, text: string, features?: unknown): GlyphRun {
+  const outer = shaping;
+  shaping = ctx;
+  try {
+    return ef.layoutRun(text, features);
+  } finally {
+    shaping = outer;
+  }
+}
+
+function shareable(face: Face, requests: [number, number[]][]): boolean {
+  return requests.every(([id]) => face.requestedAs.get(id) !== MANY);
+}
+
+/** Makes one document's EmbeddedFont shape through the face's shared word cache. */
+function decorate(ef: EmbeddedFont, face: Face): void {
+  const state: DocumentFontState = { face, runs: new Map(), assigned: new Map(), views: new Map() };
+  const docContext = (): ShapingContext => ({ face, assigned: state.assigned, views: state.views, requests: [] });
+
+  ef.layoutCached = (text: string): GlyphRun => {
+    const mine = state.runs.get(text);
+    if (mine) return mine;
+    let shared = face.words.get(text);
+    if (!shared) {
+      // First time in this process: shape as a fresh parse would, and share it if exact.
+      const ctx: ShapingContext = { face, assigned: new Map(), views: new Map(), requests: [] };
+      const run = shapeIn(ef, ctx, text);
+      if (shareable(face, ctx.requests)) {
+        shared = { run, firstRequests: ctx.requests };
+        if (face.words.size >= MAX_SHARED_WORDS) face.words.clear();
+        face.words.set(text, shared);
+      }
+    }
+    let run: GlyphRun;
+    if (shared && shareable(face, shared.firstRequests)) {
+      for (const [id, cps] of shared.firstRequests) if (!state.assigned.has(id)) state.assigned.set(id, cps);
+      // Views made earlier in this document stay right: assigned only grows, first request wins.
+      run = shared.run;
+    } else {
+      run = shapeIn(ef, docContext(), text);
+    }
+    state.runs.set(text, run);
+    return run;
+  };
+
+  const plainLayout = ef.layout.bind(ef);
+  ef.layout = (text, features, onlyWidth) =>
+    features ? (shapeIn(ef, docContext(), text, features) as ReturnType<EmbeddedFont['layout']>) : plainLayout(text, undefined, onlyWidth);
+
+  // pdfkit's EmbeddedFont.encode, with the ToUnicode entry taken from this
+  // document's first request of the glyph instead of the shared glyph object.
+  ef.encode = (text: string, features?: unknown): [string[], Position[]] => {
+    const { glyphs, positions } = ef.layout(text, features);
+    const res: string[] = [];
+    for (const glyph of glyphs) {
+      const gid = ef.subset.includeGlyph(glyph.id);
+      res.push(`0000${gid.toString(16)}`.slice(-4));
+      if (ef.widths[gid] == null) ef.widths[gid] = glyph.advanceWidth * ef.scale;
+      if (ef.unicode[gid] == null) ef.unicode[gid] = state.assigned.get(glyph.id) ?? glyph.codePoints;
+    }
+    return [res, positions];
+  };
+}
+
+interface PdfmakeDocumentClass {
+  prototype: { provideFont(family: string, bold: boolean, italics: boolean): EmbeddedFont };
+}
+
+let hooked = false;
+
+/**
+ * Hook 2: every font pdfmake hands to a document is decorated once. Call
+ * before rendering; idempotent. Throws if pdfmake's internals changed shape,
+ * rather than silently rendering differently.
+ */
+export function shareFontsAcrossDocuments(): void {
+  if (hooked) return;
+  const byFont = new Map([...ensureFaces().values()].map((f) => [f.font, f]));
+  const mod = requireFromPdfmake('./js/PDFDocument.js') as { default?: PdfmakeDocumentClass };
+  const proto = mod.default?.prototype;
+  if (!proto || typeof proto.provideFont !== 'function') {
+    throw new Error('pdfmake.PDFDocument.provideFont mangler (uventet pdfmake-version)');
+  }
+  const provideFont = proto.provideFont;
+  proto.provideFont = function (this: unknown, family: string, bold: boolean, italics: boolean): EmbeddedFont {
+    const ef = provideFont.call(this, family, bold, italics);
+    const face = byFont.get(ef.font);
+    if (face && !decorated.has(ef)) {
+      if (typeof ef.layoutRun !== 'function' || typeof ef.layout !== 'function' || !ef.subset || !Array.isArray(ef.unicode)) {
+        throw new Error('pdfkit.EmbeddedFont har ændret form (uventet pdfkit-version)');
+      }
+      decorate(ef, face);
+      decorated.add(ef);
+    }
+    return ef;
+  };
+  hooked = true;
+}
