@@ -1,13 +1,10 @@
 // kommunebrev's command line: parses arguments and dispatches. No logic here.
 // commander parses; its English messages are replaced by Danish ones.
+// Each command's module is imported only when that command runs, so `--help`
+// and `check` do not load pdfmake, fontkit or nodemailer (start-up time).
 import { createInterface } from 'node:readline/promises';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
-import { runCheck } from './commands/check.js';
-import { runRender } from './commands/render.js';
-import { runSend } from './commands/send.js';
-import { runStatus } from './commands/status.js';
-import { runPreview } from './commands/preview.js';
 import { EXIT_USAGE, UsageError, type Io } from './commands/io.js';
 
 const EXIT_UNEXPECTED = 3;
@@ -120,6 +117,7 @@ export function buildProgram(): Command {
     .requiredOption('--data <mappe>', 'barometermappen (barometer.json, regelsaet.json, kommuner og sager som .csv, .xlsx eller .ods)')
     .option('--json', 'skriv kun tallene som JSON på standard output', false)
     .action(async (o: { data: string; json: boolean }) => {
+      const { runCheck } = await import('./commands/check.js');
       process.exitCode = await runCheck(o, io);
     });
 
@@ -128,6 +126,7 @@ export function buildProgram(): Command {
     .requiredOption('--out <mappe>', 'outputmappen; brevene skrives i <mappe>/<barometer-id>/')
     .option('--kommune <kode|navn>', 'skriv kun brevet til denne kommune (fx 173 eller Lyngby-Taarbæk)')
     .action(async (o: { data: string; out: string; kommune?: string }) => {
+      const { runRender } = await import('./commands/render.js');
       process.exitCode = await runRender(o, io);
     });
 
@@ -141,6 +140,7 @@ export function buildProgram(): Command {
     .option('--test <adresse>', 'send brevene (eller --kommune) som test kun til denne adresse, med [TEST] i emnet; kommunerne får intet')
     .option('--yes', 'spørg ikke om bekræftelse (til scripts)')
     .action(async (o: { data: string; out: string; kommune?: string; resend?: boolean; markSent?: boolean; rate?: string; test?: string; yes?: boolean }) => {
+      const { runSend } = await import('./commands/send.js');
       process.exitCode = await runSend(o, io);
     });
 
@@ -149,6 +149,7 @@ export function buildProgram(): Command {
     .option('--json', 'skriv status som JSON på standard output')
     .option('--csv', 'skriv en linje pr. afsendelse som CSV til journalisering (UTF-8 med BOM, semikolon, CRLF)')
     .action(async (o: { out: string; json?: boolean; csv?: boolean }) => {
+      const { runStatus } = await import('./commands/status.js');
       process.exitCode = await runStatus(o, io);
     });
 
@@ -156,6 +157,7 @@ export function buildProgram(): Command {
     .requiredOption('--out <mappe>', 'outputmappen fra render (eller barometermappen i den)')
     .option('--port <port>', 'porten på 127.0.0.1 (standard: en ledig port)')
     .action(async (o: { out: string; port?: string }) => {
+      const { runPreview } = await import('./commands/preview.js');
       process.exitCode = await runPreview(o, io);
     });
 

@@ -1,6 +1,8 @@
 // Danish formatting of dates and numbers, via date-fns' Danish locale.
-import { format } from 'date-fns';
-import { da } from 'date-fns/locale';
+// Deep imports: the package roots load every function and every locale
+// (~250 ms of start-up for `check`, issue 11).
+import { format } from 'date-fns/format';
+import { da } from 'date-fns/locale/da';
 
 /** "2022-12-20" -> "20. december 2022". Parsed as a calendar date, independent of time zone. */
 export function formatDanishDate(iso: string): string {
