@@ -56,6 +56,11 @@ function ensureFonts(): Set<number> {
   return fontCoverage();
 }
 
+/** Loads the fonts now instead of at the first letter (for a worker that is about to get letters). */
+export function prepareRenderer(): void {
+  ensureFonts();
+}
+
 // ---------------------------------------------------------------------------
 // Printable text. A character the font has no glyph for would be drawn as
 // glyph 0 (.notdef), which PDF/A forbids (Preflight 3.3.1) and readers show as

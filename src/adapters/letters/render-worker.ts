@@ -1,9 +1,13 @@
 // Worker thread: renders one letter (PDF + .eml) per message. Both renderers
 // are deterministic, so which thread renders a letter does not change a byte.
+// The fonts are loaded as soon as the worker starts, while the main thread
+// is still composing and handing out letters.
 import { parentPort } from 'node:worker_threads';
 import { composeEml } from './compose-email.js';
-import { renderLetterPdf } from './render-pdf.js';
+import { prepareRenderer, renderLetterPdf } from './render-pdf.js';
 import type { LetterModel } from '../../core/types.js';
+
+prepareRenderer();
 
 parentPort?.on('message', async (msg: { id: number; model: LetterModel }) => {
   try {
