@@ -15,6 +15,8 @@ export type LoadResult =
     }
   | { ok: false; problems: Problem[] };
 
+export type LoadedBarometer = Extract<LoadResult, { ok: true }>;
+
 export async function loadBarometer(dir: string): Promise<LoadResult> {
   const input = await readBarometerFolder(dir);
   const problems = [...input.problems];

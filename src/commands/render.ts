@@ -2,23 +2,22 @@
 import { join, resolve } from 'node:path';
 import { readManifestFile } from '../adapters/letters/read-output.js';
 import { acquireRenderLock } from '../adapters/letters/render-lock.js';
-import { renderLetters } from '../adapters/letters/render-pool.js';
+import { renderLetters, type LetterSource } from '../adapters/letters/render-pool.js';
 import { commitRender, recoverRender, startStaging } from '../adapters/letters/render-swap.js';
 import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
 import { ensureDir, writeLetterFile, writeManifest } from '../adapters/letters/write-output.js';
 import { writePreview } from '../adapters/preview/write-preview.js';
 import { assessNationalPicture } from '../core/letters/assess.js';
-import { composeLetters } from '../core/letters/compose-letter.js';
+import { composeLetter, planLetters } from '../core/letters/compose-letter.js';
 import { findKommune, unknownKommuneMessage } from '../core/letters/find-kommune.js';
 import { assessFreshness, letterInputsNow, staleKommuner, type CurrentInputs } from '../core/letters/freshness.js';
 import { PREVIEW_FILE } from '../core/preview/render-preview.js';
-import type { LetterModel } from '../core/types.js';
 import { MANIFEST_VERSION, manifestLetter, mergeLetters, warningsByKommune, type Manifest, type ManifestLetter } from '../core/letters/manifest.js';
 import { contentSha256 } from '../core/send/eml-headers.js';
 import { foldJournal } from '../core/send/journal-fold.js';
 import { countText, formatProblem, listSome } from '../core/problems.js';
 import { EXIT_OK, progress, reportInvalid, reportWarnings, UsageError, type Io } from './io.js';
-import { loadBarometer, type LoadResult } from './load.js';
+import { loadBarometer, type LoadedBarometer } from './load.js';
 
 export interface RenderOptions {
   data: string;
@@ -30,15 +29,22 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
   const started = performance.now();
   const loaded = await loadBarometer(opts.data);
   if (!loaded.ok) return reportInvalid(io, loaded.problems);
+  return renderLoaded(loaded, opts, io, started);
+}
+
+/** render after read → validate: compose → render → write (also run by `npm run bench` on a generated barometer). */
+export async function renderLoaded(loaded: LoadedBarometer, opts: RenderOptions, io: Io, started = performance.now()): Promise<number> {
   const { data, templates, inputHashes } = loaded;
 
-  let letters = composeLetters(data, templates);
+  let plan = planLetters(data);
   if (opts.kommune !== undefined) {
     const k = findKommune(data.kommuner, opts.kommune);
     if (!k) throw new UsageError(unknownKommuneMessage(data.kommuner, opts.kommune));
-    letters = letters.filter((l) => l.kommune.kode === k.kode);
-    if (letters.length === 0) throw new UsageError(`${k.navn} har ingen sager i sager.csv, så der er intet brev at skrive.`);
+    plan = plan.filter((p) => p.kommune.kode === k.kode);
+    if (plan.length === 0) throw new UsageError(`${k.navn} har ingen sager i sager.csv, så der er intet brev at skrive.`);
   }
+  // Letters are composed one at a time as they are rendered, so memory does not grow with the batch.
+  const letters = { length: plan.length, at: (i: number) => plan[i] && composeLetter(data, plan[i].kommune, plan[i].cases, templates) };
 
   const dir = resolve(opts.out, data.barometer.id);
   // Rewriting letters under a running send would make it refuse midway (the
@@ -124,7 +130,7 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
 }
 
 /** Renders the letters on the worker pool and writes each one's PDF and .eml into the staging folder. */
-async function writeLetters(io: Io, staging: string, letters: LetterModel[], loaded: Extract<LoadResult, { ok: true }>): Promise<ManifestLetter[]> {
+async function writeLetters(io: Io, staging: string, letters: LetterSource, loaded: LoadedBarometer): Promise<ManifestLetter[]> {
   const { data, inputHashes } = loaded;
   const caseRows = new Map(data.cases.map((c) => [c.row, c.kommunekode]));
   const kommuneRows = new Map(data.kommuner.map((k) => [k.row, k.kode]));

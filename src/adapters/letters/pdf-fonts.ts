@@ -104,8 +104,8 @@ interface Face {
 }
 
 const MANY = '*';
-/** Bound on cached words per face (a batch uses a few thousand); beyond it the cache restarts. */
-const MAX_SHARED_WORDS = 50_000;
+/** Bound on cached words per face (a batch uses a few thousand distinct words, ~1.5 KB each); beyond it the cache starts over. */
+const MAX_SHARED_WORDS = 10_000;
 
 /** The document being shaped right now (set only during a synchronous fontkit.layout call). */
 interface ShapingContext {

@@ -182,8 +182,8 @@ export function composeLetter(data: ValidatedData, kommune: Kommune, cases: read
   };
 }
 
-/** One letter per kommune with at least one case, in kommunekode order. */
-export function composeLetters(data: ValidatedData, templates: Compiled): LetterModel[] {
+/** Who gets a letter: each kommune with at least one case, in kommunekode order, with its cases. */
+export function planLetters(data: ValidatedData): { kommune: Kommune; cases: Case[] }[] {
   const byKode = new Map<string, Case[]>();
   for (const c of data.cases) {
     const list = byKode.get(c.kommunekode) ?? [];
@@ -192,6 +192,13 @@ export function composeLetters(data: ValidatedData, templates: Compiled): Letter
   }
   return [...data.kommuner]
     .sort((a, b) => a.kode.localeCompare(b.kode))
-    .filter((k) => byKode.has(k.kode))
-    .map((k) => composeLetter(data, k, byKode.get(k.kode) ?? [], templates));
+    .flatMap((kommune) => {
+      const cases = byKode.get(kommune.kode);
+      return cases ? [{ kommune, cases }] : [];
+    });
+}
+
+/** One letter per kommune with at least one case, in kommunekode order. */
+export function composeLetters(data: ValidatedData, templates: Compiled): LetterModel[] {
+  return planLetters(data).map(({ kommune, cases }) => composeLetter(data, kommune, cases, templates));
 }
