@@ -81,7 +81,8 @@ interface EmbeddedFont {
   subset: { includeGlyph(id: number): number };
   layoutRun(text: string, features?: unknown): GlyphRun;
   layoutCached(text: string): GlyphRun;
-  layout(text: string, features?: unknown, onlyWidth?: boolean): { glyphs: Glyph[]; positions: Position[] };
+  layout(text: string, features?: unknown, onlyWidth?: boolean): { glyphs: Glyph[]; positions: Position[]; advanceWidth: number };
+  widthOfString(text: string, size: number, features?: unknown): number;
   encode(text: string, features?: unknown): [string[], Position[]];
 }
 
@@ -101,6 +102,8 @@ interface Face {
   /** Glyph id -> the code point sequence it was requested with (key), or MANY. */
   requestedAs: Map<number, string>;
   words: Map<string, SharedWord>;
+  /** Text -> advance width (font units) and its words' glyph requests, for texts whose words are all shared. */
+  widths: Map<string, { width: number; requests: [number, number[]][] }>;
 }
 
 const MANY = '*';
@@ -150,6 +153,7 @@ function hookGetGlyph(face: Face): void {
       // no longer be shared; drop the shared words (they may contain it).
       face.requestedAs.set(id, MANY);
       face.words.clear();
+      face.widths.clear();
     }
     const known = ctx.views.get(id);
     if (known !== undefined) return known;
@@ -176,7 +180,7 @@ function ensureFaces(): Map<string, Face> {
   for (const file of Object.values(FONT_FILES)) {
     const data = readFileSync(join(FONT_DIR, file));
     const font = fontkit.create(data);
-    const face: Face = { data, font, requestedAs: new Map(), words: new Map() };
+    const face: Face = { data, font, requestedAs: new Map(), words: new Map(), widths: new Map() };
     for (const id of cmapAmbiguousGlyphs(font)) face.requestedAs.set(id, MANY);
     hookGetGlyph(face);
     loaded.set(file, face);
@@ -230,11 +234,17 @@ export function fontCoverage(): Set<number> {
 interface DocumentFontState {
   face: Face;
   runs: Map<string, GlyphRun>;
+  /** Words of `runs` shaped for this document only. */
+  local: Set<string>;
   assigned: Map<number, number[]>;
   views: Map<number, Glyph | null>;
 }
 
 const decorated = new WeakSet<object>();
+/** Set when a word had to be shaped for one document only (see widthOfString below). */
+let unsharedSeen = false;
+/** While measuring a text for the width cache: its words' glyph requests, in order. */
+let collecting: [number, number[]][] | undefined;
 
 /** Shapes `text` in a context; returns the run and the glyph requests it made first. */
 function shapeIn(ef: EmbeddedFont, ctx: ShapingContext, text: string, features?: unknown): GlyphRun {
@@ -253,12 +263,23 @@ function shareable(face: Face, requests: [number, number[]][]): boolean {
 
 /** Makes one document's EmbeddedFont shape through the face's shared word cache. */
 function decorate(ef: EmbeddedFont, face: Face): void {
-  const state: DocumentFontState = { face, runs: new Map(), assigned: new Map(), views: new Map() };
+  const state: DocumentFontState = { face, runs: new Map(), local: new Set(), assigned: new Map(), views: new Map() };
+  const assign = (requests: [number, number[]][]) => {
+    for (const [id, cps] of requests) if (!state.assigned.has(id)) state.assigned.set(id, cps);
+  };
   const docContext = (): ShapingContext => ({ face, assigned: state.assigned, views: state.views, requests: [] });
 
   ef.layoutCached = (text: string): GlyphRun => {
     const mine = state.runs.get(text);
-    if (mine) return mine;
+    if (mine) {
+      if (state.local.has(text)) unsharedSeen = true;
+      else if (collecting) {
+        const sw = face.words.get(text);
+        if (sw) collecting.push(...sw.firstRequests);
+        else unsharedSeen = true;
+      }
+      return mine;
+    }
     let shared = face.words.get(text);
     if (!shared) {
       // First time in this process: shape as a fresh parse would, and share it if exact.
@@ -272,14 +293,47 @@ function decorate(ef: EmbeddedFont, face: Face): void {
     }
     let run: GlyphRun;
     if (shared && shareable(face, shared.firstRequests)) {
-      for (const [id, cps] of shared.firstRequests) if (!state.assigned.has(id)) state.assigned.set(id, cps);
+      assign(shared.firstRequests);
+      collecting?.push(...shared.firstRequests);
       // Views made earlier in this document stay right: assigned only grows, first request wins.
       run = shared.run;
     } else {
       run = shapeIn(ef, docContext(), text);
+      state.local.add(text);
+      unsharedSeen = true;
     }
     state.runs.set(text, run);
     return run;
+  };
+
+  // Widths are measured many times per letter (pdfmake measures every inline
+  // text). A width is a sum over words of shared runs, so it is the same in
+  // every document and is cached process-wide, with the glyph requests its
+  // words make (replayed here, as measuring them would). Texts with a word
+  // shaped for this document only are measured as before.
+  // pdfkit's formula: width * (size / 1000).
+  ef.widthOfString = (text: string, size: number, features?: unknown): number => {
+    if (features) return ef.layout(text, features, true).advanceWidth * (size / 1000);
+    const known = face.widths.get(text);
+    if (known) {
+      assign(known.requests);
+      return known.width * (size / 1000);
+    }
+    unsharedSeen = false;
+    collecting = [];
+    let width: number;
+    try {
+      width = ef.layout(text, undefined, true).advanceWidth;
+      if (!unsharedSeen) {
+        if (face.widths.size >= MAX_SHARED_WORDS) face.widths.clear();
+        const firstOnly = new Map<number, number[]>();
+        for (const [id, cps] of collecting) if (!firstOnly.has(id)) firstOnly.set(id, cps);
+        face.widths.set(text, { width, requests: [...firstOnly] });
+      }
+    } finally {
+      collecting = undefined;
+    }
+    return width * (size / 1000);
   };
 
   const plainLayout = ef.layout.bind(ef);
