@@ -21,9 +21,16 @@ export function joinDanish(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} og ${items[items.length - 1]}`;
 }
 
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 // Times are shown in Danish local time (Europe/Copenhagen), whatever the
-// machine's time zone; the journal stores UTC.
-const CPH_LONG = new Intl.DateTimeFormat('da-DK', {
+// machine's time zone; the journal stores UTC. The formats are made on first
+// use: building them (ICU, time zone data) costs start-up time in commands
+// that never show a time (issue 11).
+const cphLong = lazy(() => new Intl.DateTimeFormat('da-DK', {
   timeZone: 'Europe/Copenhagen',
   year: 'numeric',
   month: 'long',
@@ -31,8 +38,8 @@ const CPH_LONG = new Intl.DateTimeFormat('da-DK', {
   hour: '2-digit',
   minute: '2-digit',
   hourCycle: 'h23',
-});
-const CPH_SHORT = new Intl.DateTimeFormat('da-DK', {
+}));
+const cphShort = lazy(() => new Intl.DateTimeFormat('da-DK', {
   timeZone: 'Europe/Copenhagen',
   year: 'numeric',
   month: '2-digit',
@@ -41,7 +48,7 @@ const CPH_SHORT = new Intl.DateTimeFormat('da-DK', {
   minute: '2-digit',
   second: '2-digit',
   hourCycle: 'h23',
-});
+}));
 
 function partsOf(format: Intl.DateTimeFormat, d: Date): (type: Intl.DateTimeFormatPartTypes) => string {
   const parts = format.formatToParts(d);
@@ -52,7 +59,7 @@ function partsOf(format: Intl.DateTimeFormat, d: Date): (type: Intl.DateTimeForm
 export function formatDanishDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const part = partsOf(CPH_LONG, d);
+  const part = partsOf(cphLong(), d);
   return `${Number(part('day'))}. ${part('month')} ${part('year')} kl. ${part('hour')}.${part('minute')}`;
 }
 
@@ -60,7 +67,7 @@ export function formatDanishDateTime(iso: string): string {
 export function formatTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const part = partsOf(CPH_SHORT, d);
+  const part = partsOf(cphShort(), d);
   return `${part('day')}.${part('month')}.${part('year')} ${part('hour')}.${part('minute')}.${part('second')}`;
 }
 
@@ -68,6 +75,6 @@ export function formatTime(iso: string): string {
 export function formatSortableTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const part = partsOf(CPH_SHORT, d);
+  const part = partsOf(cphShort(), d);
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
 }

@@ -35,8 +35,14 @@ export function compileTemplates(sources: TemplateSources): CompiledTemplates {
     // The HTML email keeps Handlebars' escaping.
     const noEscape = role !== 'emailHtml';
     try {
-      hb.precompile(source, { noEscape });
-      out[role] = hb.compile(source, { noEscape });
+      // Compile now (Handlebars compiles lazily on first use), so that a
+      // syntax error is reported here; one compile, not a precompile and a
+      // compile (start-up time, issue 11).
+      const template = hb.compile(source, { noEscape });
+      const forced = template as unknown as { _setup?: (options: object) => void };
+      if (typeof forced._setup === 'function') forced._setup({});
+      else hb.precompile(source, { noEscape });
+      out[role] = template;
     } catch (err) {
       problems.push({
         code: 'template-syntax',
