@@ -23,7 +23,9 @@ function eachKommuneOnce(server: TestSmtp): void {
 }
 
 function copiesOf(f: SendFixture, kode: string) {
-  return foldJournal(journalOf(f)).get(kode)?.deliveries.map((d) => d.arkivkopi?.state);
+  return foldJournal(journalOf(f))
+    .get(kode)
+    ?.deliveries.map((d) => d.arkivkopi?.state);
 }
 
 describe('archive copy (arkivkopi)', () => {
@@ -50,13 +52,19 @@ describe('archive copy (arkivkopi)', () => {
     }
     const status = await runCliAsync(f.bin, ['status', '--out', f.out]);
     expect(status.stdout).toMatch(new RegExp(`arkivkopi til ${ARKIV}: sendt`));
-    const json = JSON.parse((await runCliAsync(f.bin, ['status', '--out', f.out, '--json'])).stdout) as { letters: { deliveries: { arkivkopi?: { state: string; to: string } }[] }[] };
-    expect(json.letters.every((l) => l.deliveries[0]?.arkivkopi?.state === 'sent' && l.deliveries[0].arkivkopi.to === ARKIV)).toBe(true);
+    const json = JSON.parse((await runCliAsync(f.bin, ['status', '--out', f.out, '--json'])).stdout) as {
+      letters: { deliveries: { arkivkopi?: { state: string; to: string } }[] }[];
+    };
+    expect(
+      json.letters.every((l) => l.deliveries[0]?.arkivkopi?.state === 'sent' && l.deliveries[0].arkivkopi.to === ARKIV),
+    ).toBe(true);
   });
 
   it('retries a temporary refusal of the copy; the kommune still gets its letter once', async () => {
     const f = fixture();
-    const server = await smtp({ rcpt: (a, nth) => (a === ARKIV && nth <= 2 ? { code: 451, text: 'Try again (archive)' } : undefined) });
+    const server = await smtp({
+      rcpt: (a, nth) => (a === ARKIV && nth <= 2 ? { code: 451, text: 'Try again (archive)' } : undefined),
+    });
     const r = await send(f, server);
     expect(r.code, r.stderr).toBe(0);
     eachKommuneOnce(server);
@@ -66,7 +74,9 @@ describe('archive copy (arkivkopi)', () => {
   it('a rejected copy is reported, exits 1, and goes on the next run without the kommune’s letter going again', async () => {
     const f = fixture();
     let archiveDown = true;
-    const server = await smtp({ rcpt: (a) => (archiveDown && a === ARKIV ? { code: 550, text: 'Archive mailbox unknown' } : undefined) });
+    const server = await smtp({
+      rcpt: (a) => (archiveDown && a === ARKIV ? { code: 550, text: 'Archive mailbox unknown' } : undefined),
+    });
     const r = await send(f, server);
     expect(r.code).toBe(1);
     eachKommuneOnce(server);
@@ -86,7 +96,10 @@ describe('archive copy (arkivkopi)', () => {
     // The copy is the very message the kommune got (same Date and Message-ID), rebuilt from the .eml.
     for (const kode of ALL) {
       const letter = server.received.find((m) => m.to.includes(addressOf(kode)));
-      expect(server.received.some((m) => m.to.includes(ARKIV) && m.raw.equals(letter?.raw ?? Buffer.alloc(0))), kode).toBe(true);
+      expect(
+        server.received.some((m) => m.to.includes(ARKIV) && m.raw.equals(letter?.raw ?? Buffer.alloc(0))),
+        kode,
+      ).toBe(true);
     }
     const third = await send(f, server);
     expect(third.code).toBe(0);
@@ -122,7 +135,9 @@ describe('archive copy (arkivkopi)', () => {
   it('a copy that can no longer be made (the letter was rendered anew) is named, and staff record filing it by hand', async () => {
     const f = fixture();
     let archiveDown = true;
-    const server = await smtp({ rcpt: (a) => (archiveDown && a === ARKIV ? { code: 550, text: 'Archive mailbox unknown' } : undefined) });
+    const server = await smtp({
+      rcpt: (a) => (archiveDown && a === ARKIV ? { code: 550, text: 'Archive mailbox unknown' } : undefined),
+    });
     expect((await send(f, server)).code).toBe(1);
     // 173's address is corrected and its letter rendered anew: the copy of what 173 got cannot be rebuilt.
     const path = join(f.data, 'kommuner.csv');
@@ -187,7 +202,9 @@ describe('status --csv (the records list)', () => {
       expect(file).toMatch(new RegExp(`^${kode}-[a-z0-9-]+\\.eml$`));
       expect(sha).toMatch(/^[0-9a-f]{64}$/);
       expect(jnr).toBe(JNR);
-      expect(deliveries.get(kode ?? '')?.deliveries.some((d) => d.messageId === messageId && d.sha256 === sha)).toBe(true);
+      expect(deliveries.get(kode ?? '')?.deliveries.some((d) => d.messageId === messageId && d.sha256 === sha)).toBe(
+        true,
+      );
     }
     // Oldest first: the resend of 173 is the last line.
     expect(rows.at(-1)?.[0]).toBe('173');

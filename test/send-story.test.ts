@@ -75,7 +75,9 @@ describe('correcting and re-sending one kommune’s letter', () => {
     // 3. status says where it really went, that a newer version is waiting, and how to send it.
     const text = await runCliAsync(f.bin, ['status', '--out', f.out]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`til ${addressOf('173')}; Message-ID <${firstParsed.messageId?.slice(1, -1) ?? '?'}>`);
+    expect(text.stdout).toContain(
+      `til ${addressOf('173')}; Message-ID <${firstParsed.messageId?.slice(1, -1) ?? '?'}>`,
+    );
     expect(text.stdout).not.toMatch(new RegExp(`sendt [^\\n]* til ${NEW_173}`));
     expect(text.stdout).toContain(`adressen er ændret (sendt til ${addressOf('173')}, nu ${NEW_173})`);
     expect(text.stdout).toContain(`kommunebrev send --data ${f.data} --out ${f.out} --kommune 173 --resend`);
@@ -86,7 +88,13 @@ describe('correcting and re-sending one kommune’s letter', () => {
     expect(l173.sentOtherVersion).toBe(true);
     expect(l173.newerVersion).toMatchObject({ address: true });
     expect(l173.deliveries).toEqual([
-      { at: expect.any(String), to: addressOf('173'), messageId: firstParsed.messageId?.slice(1, -1), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), resend: false },
+      {
+        at: expect.any(String),
+        to: addressOf('173'),
+        messageId: firstParsed.messageId?.slice(1, -1),
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        resend: false,
+      },
     ]);
     for (const kode of ALL.filter((k) => k !== '173')) {
       expect(letterOf(s1, kode).deliveries.map((d) => d.to)).toEqual([addressOf(kode)]);
@@ -112,7 +120,9 @@ describe('correcting and re-sending one kommune’s letter', () => {
     expect(secondParsed.messageId).toBeDefined();
     expect(secondParsed.messageId).not.toBe(firstParsed.messageId);
     expect(secondParsed.date?.getTime()).toBeGreaterThanOrEqual(Math.floor(beforeResend / 1000) * 1000);
-    expect(secondParsed.to && 'value' in secondParsed.to ? secondParsed.to.value.map((a) => a.address) : []).toEqual([NEW_173]);
+    expect(secondParsed.to && 'value' in secondParsed.to ? secondParsed.to.value.map((a) => a.address) : []).toEqual([
+      NEW_173,
+    ]);
 
     const s2 = await statusJson(f);
     const after = letterOf(s2, '173');
@@ -151,7 +161,11 @@ describe('correcting and re-sending one kommune’s letter', () => {
     expect(stale.stderr).toMatch(/data er ændret, efter at dette brev blev sendt \(147 Frederiksberg Kommune\)/);
     expect((await runCliAsync(f.bin, ['render', '--data', f.data, '--out', f.out, '--kommune', '147'])).code).toBe(0);
     const s4 = await statusJson(f);
-    expect(s4.letters.filter((l) => l.newerVersion).map((l) => [l.kommunekode, l.newerVersion?.address, l.newerVersion?.content])).toEqual([['147', false, true]]);
+    expect(
+      s4.letters
+        .filter((l) => l.newerVersion)
+        .map((l) => [l.kommunekode, l.newerVersion?.address, l.newerVersion?.content]),
+    ).toEqual([['147', false, true]]);
   });
 });
 
@@ -169,7 +183,9 @@ describe('send --test', () => {
       const parsed = await simpleParser(m.raw);
       expect(parsed.subject).toMatch(/^\[TEST\] /);
       const firstLine = (parsed.text ?? '').split('\n')[0] ?? '';
-      expect(firstLine).toMatch(/^TEST: Denne e-mail er en test af brevet til .+ Kommune\. Den er kun sendt til kontrol@ankestyrelsen\.example og er ikke sendt til kommunen \(handicap\d+@kommune\d+\.example\)\.$/);
+      expect(firstLine).toMatch(
+        /^TEST: Denne e-mail er en test af brevet til .+ Kommune\. Den er kun sendt til kontrol@ankestyrelsen\.example og er ikke sendt til kommunen \(handicap\d+@kommune\d+\.example\)\.$/,
+      );
       expect(parsed.html).toContain('TEST: Denne e-mail er en test');
       expect(parsed.attachments).toHaveLength(1);
       // Nobody but the test address: no kommune address in To or Cc.
@@ -181,7 +197,9 @@ describe('send --test', () => {
     const text = await runCliAsync(f.bin, ['status', '--out', f.out]);
     expect(text.stdout).toMatch(/I alt: 0 af 6 breve sendt, 0 fejlet, 0 uafklaret, 6 ikke sendt/);
     expect(text.stdout).toMatch(/Testafsendelser: 6 /);
-    expect(text.stdout).toMatch(/testafsendelse .* til kontrol@ankestyrelsen\.example: sendt \(tæller ikke som sendt til kommunen\)/);
+    expect(text.stdout).toMatch(
+      /testafsendelse .* til kontrol@ankestyrelsen\.example: sendt \(tæller ikke som sendt til kommunen\)/,
+    );
 
     // The real send goes out as if there had been no test.
     const real = await send(f, server);

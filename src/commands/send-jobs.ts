@@ -17,7 +17,14 @@ export function newRunId(now = new Date()): string {
 }
 
 /** The letter as previewed, with Date = now and a Message-ID of its own for this attempt. */
-export function letterJob(letter: ManifestLetter, eml: Buffer, to: string, resend: boolean, runId: string, copyTo?: string): Job {
+export function letterJob(
+  letter: ManifestLetter,
+  eml: Buffer,
+  to: string,
+  resend: boolean,
+  runId: string,
+  copyTo?: string,
+): Job {
   // Everything but Date and Message-ID must be exactly what render wrote and the preview showed.
   const expected = letter.eml.contentSha256 ?? contentSha256(eml);
   const job: Job = {
@@ -30,7 +37,8 @@ export function letterJob(letter: ManifestLetter, eml: Buffer, to: string, resen
       const date = rfc5322Date(new Date());
       const bytes = stampHeaders(eml, { date, messageId });
       const content = contentSha256(bytes);
-      if (content !== expected) throw new Error(`the message for ${letter.kommunekode} differs from the render beyond Date and Message-ID`);
+      if (content !== expected)
+        throw new Error(`the message for ${letter.kommunekode} differs from the render beyond Date and Message-ID`);
       return { bytes, messageId, date, sha256: sha256(bytes), contentSha256: content };
     },
   };
@@ -54,7 +62,13 @@ export function rebuiltCopy(letter: ManifestLetter, eml: Buffer, delivery: Deliv
   const bytes = stampHeaders(eml, { date: delivery.date, messageId: delivery.messageId });
   const hash = sha256(bytes);
   if (hash !== delivery.sha256) return undefined;
-  return { bytes, messageId: delivery.messageId, date: delivery.date, sha256: hash, contentSha256: contentSha256(bytes) };
+  return {
+    bytes,
+    messageId: delivery.messageId,
+    date: delivery.date,
+    sha256: hash,
+    contentSha256: contentSha256(bytes),
+  };
 }
 
 /** A test send: the kommune's letter composed anew to the test address, with the rendered PDF attached. */

@@ -8,7 +8,13 @@
 // Message-ID; the intent line records exactly what was used.
 import type { Lock, OpenJournal } from '../adapters/send/send-journal.js';
 import { readJournal } from '../adapters/send/send-journal.js';
-import { resolveTarget, SessionError, SmtpClient, type Target, type TransportTimeouts } from '../adapters/send/smtp-transport.js';
+import {
+  resolveTarget,
+  SessionError,
+  SmtpClient,
+  type Target,
+  type TransportTimeouts,
+} from '../adapters/send/smtp-transport.js';
 import type { Manifest, ManifestLetter } from '../core/letters/manifest.js';
 import { countText } from '../core/problems.js';
 import { foldRecord } from '../core/send/journal-fold.js';
@@ -108,7 +114,9 @@ export class SendRun {
     return this.stopController.signal.aborted;
   }
 
-  private entry<T extends JournalEntry['type']>(type: T): { v: typeof JOURNAL_VERSION; at: string; run: string; type: T } {
+  private entry<T extends JournalEntry['type']>(
+    type: T,
+  ): { v: typeof JOURNAL_VERSION; at: string; run: string; type: T } {
     return { v: JOURNAL_VERSION, at: new Date().toISOString(), run: this.o.runId, type };
   }
 
@@ -118,7 +126,9 @@ export class SendRun {
     for (const line of c.lines) io.out(line);
     if (this.o.yes) return true;
     if (!io.interactive) {
-      throw new UsageError('send skal bekræftes, men der er ingen terminal at spørge i. Tilføj --yes (fx i scripts), når du har set forhåndsvisningen igennem. Intet er sendt.');
+      throw new UsageError(
+        'send skal bekræftes, men der er ingen terminal at spørge i. Tilføj --yes (fx i scripts), når du har set forhåndsvisningen igennem. Intet er sendt.',
+      );
     }
     const answer = (await io.ask(c.question)).trim().toLowerCase();
     if (YES.has(answer)) return true;
@@ -175,9 +185,13 @@ export class SendRun {
 
     if (sessionProblem) {
       const text = describeSession(sessionProblem.info);
-      io.err(`kommunebrev: ${sessionProblem.fatal ? 'Mailserveren kan ikke bruges' : 'Mailserveren kunne ikke nås'} (${settings.display}): ${text}`);
+      io.err(
+        `kommunebrev: ${sessionProblem.fatal ? 'Mailserveren kan ikke bruges' : 'Mailserveren kunne ikke nås'} (${settings.display}): ${text}`,
+      );
       if (sessionProblem.info.code === 'ETLS') {
-        io.err('Brevene sendes kun krypteret (TLS eller STARTTLS), når mailserveren ikke er på denne maskine. Intet er sendt over en ukrypteret forbindelse.');
+        io.err(
+          'Brevene sendes kun krypteret (TLS eller STARTTLS), når mailserveren ikke er på denne maskine. Intet er sendt over en ukrypteret forbindelse.',
+        );
       }
     }
     if (this.stopping) io.err('Afsendelsen blev stoppet (Ctrl-C). Kør send igen for at fortsætte, hvor den slap.');
@@ -190,7 +204,9 @@ export class SendRun {
     this.sigints++;
     if (this.sigints === 1) {
       this.stopController.abort();
-      this.note('Stopper efter det brev, der sendes nu. Tryk Ctrl-C igen for at stoppe med det samme (brevet, der sendes nu, bliver så uafklaret).');
+      this.note(
+        'Stopper efter det brev, der sendes nu. Tryk Ctrl-C igen for at stoppe med det samme (brevet, der sendes nu, bliver så uafklaret).',
+      );
       return;
     }
     this.client?.drop();
@@ -212,7 +228,9 @@ export class SendRun {
         const fatal = classifySessionError(err.info) === 'fatal';
         if (fatal || attempt >= retry.maxAttempts || this.stopping) return { kind: 'session', fatal, info: err.info };
         const delay = retryDelayMs(attempt + 1, retry);
-        this.note(`Kunne ikke forbinde til mailserveren (${describeSession(err.info)}); prøver igen om ${seconds(delay)}.`);
+        this.note(
+          `Kunne ikke forbinde til mailserveren (${describeSession(err.info)}); prøver igen om ${seconds(delay)}.`,
+        );
         await sleep(delay, this.stopController.signal);
         if (this.stopping) return { kind: 'stopped' };
       }
@@ -225,7 +243,11 @@ export class SendRun {
 
   private label(job: Job): string {
     const w = who(job.letter, job.to);
-    return job.kind === 'arkivkopi' ? `arkivkopi af brevet til ${job.letter.kommunekode} ${job.letter.navn} <${job.to}>` : job.kind === 'test' ? `test af ${w}` : w;
+    return job.kind === 'arkivkopi'
+      ? `arkivkopi af brevet til ${job.letter.kommunekode} ${job.letter.navn} <${job.to}>`
+      : job.kind === 'test'
+        ? `test af ${w}`
+        : w;
   }
 
   private async deliver(job: Job): Promise<LetterOutcome> {
@@ -261,14 +283,23 @@ export class SendRun {
       const result = await (this.client as SmtpClient).send({ from: this.o.from, to: job.to }, prepared.bytes);
 
       if (result.ok) {
-        await this.o.journal.append({ ...this.entry('sent'), ...lineBase, attempt, messageId: prepared.messageId, response: clip(result.response) });
+        await this.o.journal.append({
+          ...this.entry('sent'),
+          ...lineBase,
+          attempt,
+          messageId: prepared.messageId,
+          response: clip(result.response),
+        });
         count.sent++;
         return { kind: 'sent', prepared };
       }
 
       const cls = classifySmtpError(result.error, result.progress);
       const text = clip(describeSmtpError(result.error, cls, result.progress));
-      const code = result.error.responseCode !== undefined && result.error.responseCode >= 400 ? result.error.responseCode : undefined;
+      const code =
+        result.error.responseCode !== undefined && result.error.responseCode >= 400
+          ? result.error.responseCode
+          : undefined;
       const withCode = <T extends object>(o: T): T & { code?: number } => (code !== undefined ? { ...o, code } : o);
       if (cls === 'uafklaret') {
         await this.o.journal.append(withCode({ ...this.entry('uafklaret'), ...lineBase, attempt, response: text }));
@@ -277,14 +308,20 @@ export class SendRun {
         return { kind: 'uafklaret' };
       }
       const temporary = cls === 'temporary';
-      await this.o.journal.append(withCode({ ...this.entry('failed'), ...lineBase, attempt, temporary, response: text }));
+      await this.o.journal.append(
+        withCode({ ...this.entry('failed'), ...lineBase, attempt, temporary, response: text }),
+      );
       if (!temporary || attempt >= retry.maxAttempts || this.stopping) {
         count.failed++;
-        this.note(`${this.label(job)}: fejlet: ${text}${temporary ? ` (opgivet efter ${countText(attempt, 'forsøg', 'forsøg')}; kør send igen senere)` : ''}`);
+        this.note(
+          `${this.label(job)}: fejlet: ${text}${temporary ? ` (opgivet efter ${countText(attempt, 'forsøg', 'forsøg')}; kør send igen senere)` : ''}`,
+        );
         return { kind: 'failed' };
       }
       const delay = retryDelayMs(attempt + 1, retry);
-      this.note(`${this.label(job)}: ${text}; prøver igen om ${seconds(delay)} (forsøg ${attempt + 1} af ${retry.maxAttempts}).`);
+      this.note(
+        `${this.label(job)}: ${text}; prøver igen om ${seconds(delay)} (forsøg ${attempt + 1} af ${retry.maxAttempts}).`,
+      );
       await sleep(delay, this.stopController.signal);
       if (this.stopping) {
         count.failed++;

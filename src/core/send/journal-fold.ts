@@ -22,7 +22,13 @@ function attemptKey(e: KommuneEntry & { attempt: number }): string {
   return `${e.run}|${e.kommunekode}|${kindOf(e)}|${e.attempt}`;
 }
 
-function deliveryOf(intent: IntentEntry, at: string, response: string, confirmedManually: boolean, journalnummer: string | undefined): Delivery {
+function deliveryOf(
+  intent: IntentEntry,
+  at: string,
+  response: string,
+  confirmedManually: boolean,
+  journalnummer: string | undefined,
+): Delivery {
   const d: Delivery = {
     at,
     to: intent.recipient,
@@ -99,7 +105,11 @@ export function foldRecord(entries: readonly JournalEntry[]): JournalRecord {
       const delivery = messageId !== undefined ? byMessageId.get(`${kode}|${messageId}`) : undefined;
       if (!delivery) continue;
       const markedTo = e.type === 'marked-sent' ? e.recipient : undefined;
-      const copy: ArchiveCopy = { state: 'uafklaret', at: e.at, to: intent?.recipient ?? markedTo ?? delivery.arkivkopi?.to ?? '' };
+      const copy: ArchiveCopy = {
+        state: 'uafklaret',
+        at: e.at,
+        to: intent?.recipient ?? markedTo ?? delivery.arkivkopi?.to ?? '',
+      };
       if (e.type === 'intent') copy.response = UAFKLARET_AFTER_INTENT;
       else if (e.type === 'marked-sent') {
         copy.state = 'sent';
@@ -124,7 +134,13 @@ export function foldRecord(entries: readonly JournalEntry[]): JournalRecord {
     switch (e.type) {
       case 'intent':
         lastIntent.set(kode, e);
-        next = { ...common, state: 'uafklaret', messageId: e.messageId, to: e.recipient, response: UAFKLARET_AFTER_INTENT };
+        next = {
+          ...common,
+          state: 'uafklaret',
+          messageId: e.messageId,
+          to: e.recipient,
+          response: UAFKLARET_AFTER_INTENT,
+        };
         break;
       case 'sent': {
         next = { ...common, state: 'sent', messageId: e.messageId, response: e.response };
@@ -150,7 +166,13 @@ export function foldRecord(entries: readonly JournalEntry[]): JournalRecord {
         const sentIntent = lastIntent.get(kode);
         if (sentIntent) {
           next.to = sentIntent.recipient;
-          const d = deliveryOf({ ...sentIntent, messageId: e.messageId }, sentIntent.at, CONFIRMED_MANUALLY, true, journalnummer.get(sentIntent.run));
+          const d = deliveryOf(
+            { ...sentIntent, messageId: e.messageId },
+            sentIntent.at,
+            CONFIRMED_MANUALLY,
+            true,
+            journalnummer.get(sentIntent.run),
+          );
           deliveries.push(d);
           byMessageId.set(`${kode}|${d.messageId}`, d);
         }

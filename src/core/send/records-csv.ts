@@ -12,7 +12,16 @@ import { formatSortableTime } from '../danish.js';
 import type { Manifest } from '../letters/manifest.js';
 import type { SendStatusMap } from './send-status.js';
 
-export const RECORDS_HEADER = ['kommunekode', 'kommune', 'adresse', 'tidspunkt', 'message-id', 'fil', 'sha256', 'journalnummer'] as const;
+export const RECORDS_HEADER = [
+  'kommunekode',
+  'kommune',
+  'adresse',
+  'tidspunkt',
+  'message-id',
+  'fil',
+  'sha256',
+  'journalnummer',
+] as const;
 
 function field(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
@@ -28,7 +37,18 @@ export function recordsCsv(manifest: Manifest, status: SendStatusMap): string {
   const lines = [
     RECORDS_HEADER.join(';'),
     ...rows.map(({ kode, d }) =>
-      [kode, names.get(kode) ?? '', d.to, formatSortableTime(d.at), d.messageId, d.emlFile, d.sha256, d.journalnummer ?? ''].map(field).join(';'),
+      [
+        kode,
+        names.get(kode) ?? '',
+        d.to,
+        formatSortableTime(d.at),
+        d.messageId,
+        d.emlFile,
+        d.sha256,
+        d.journalnummer ?? '',
+      ]
+        .map(field)
+        .join(';'),
     ),
   ];
   return `\ufeff${lines.join('\r\n')}\r\n`;

@@ -18,14 +18,16 @@ export function describeSmtpError(err: SmtpErrorInfo, cls: SmtpErrorClass, progr
     return `Forbindelsen blev afbrudt, efter at hele e-mailen var sendt, og før mailserveren svarede; den kan være modtaget (${technical}).`;
   }
   if (cls === 'permanent') return `E-mailen blev ikke sendt (${technical}).`;
-  if (progress.dataStarted) return `Forbindelsen blev afbrudt, mens e-mailen blev sendt, før den var sendt færdig; den er ikke modtaget (${technical}).`;
+  if (progress.dataStarted)
+    return `Forbindelsen blev afbrudt, mens e-mailen blev sendt, før den var sendt færdig; den er ikke modtaget (${technical}).`;
   if (err.code === 'ETIMEDOUT') return `Mailserveren svarede ikke i tide, før e-mailen blev sendt (${technical}).`;
   return `Forbindelsen til mailserveren svigtede, før e-mailen blev sendt (${technical}).`;
 }
 
 /** Why a session (connect, TLS, login) failed. */
 export function describeSession(info: SmtpErrorInfo): string {
-  if (info.code === 'EAUTH' || info.code === 'ENOAUTH') return `login afvist (${info.response ?? info.message}); kontrollér SMTP_USER og SMTP_PASS`;
+  if (info.code === 'EAUTH' || info.code === 'ENOAUTH')
+    return `login afvist (${info.response ?? info.message}); kontrollér SMTP_USER og SMTP_PASS`;
   if (info.code === 'ETLS') return `krypteret forbindelse (TLS/STARTTLS) mislykkedes: ${info.message}`;
   if (info.code === 'EDNS') return `værtsnavnet kan ikke slås op: ${info.message}`;
   return `${info.code ?? 'fejl'}: ${info.message}`;

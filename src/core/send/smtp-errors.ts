@@ -63,8 +63,14 @@ export type SessionErrorClass = 'temporary' | 'fatal';
  * so the run stops. Network trouble and 4xx replies are retried.
  */
 export function classifySessionError(err: SmtpErrorInfo): SessionErrorClass {
-  if (err.code === 'EAUTH' || err.code === 'ENOAUTH' || err.code === 'ETLS' || err.code === 'EOAUTH2' || err.code === 'ECONFIG') return 'fatal';
+  if (
+    err.code === 'EAUTH' ||
+    err.code === 'ENOAUTH' ||
+    err.code === 'ETLS' ||
+    err.code === 'EOAUTH2' ||
+    err.code === 'ECONFIG'
+  )
+    return 'fatal';
   if (err.responseCode !== undefined && err.responseCode >= 500 && err.responseCode !== 503) return 'fatal';
   return 'temporary';
 }
-

@@ -52,7 +52,12 @@ export interface StatusRow {
   attemptedTo?: string;
 }
 
-export function statusRows(manifest: Manifest, status: SendStatusMap, tests: ReadonlyMap<string, readonly TestSend[]>, args: CommandArgs): StatusRow[] {
+export function statusRows(
+  manifest: Manifest,
+  status: SendStatusMap,
+  tests: ReadonlyMap<string, readonly TestSend[]>,
+  args: CommandArgs,
+): StatusRow[] {
   return manifest.letters.map((l) => {
     const s = status.get(l.kommunekode);
     const change = s?.state === 'sent' || s?.state === 'uafklaret' ? versionChange(l, lastDelivery(s)) : undefined;
@@ -69,7 +74,12 @@ export function statusRows(manifest: Manifest, status: SendStatusMap, tests: Rea
         if (d.arkivkopi) j.arkivkopi = d.arkivkopi;
         return j;
       }),
-      tests: (tests.get(l.kommunekode) ?? []).map((t) => ({ at: t.at, to: t.to, messageId: t.messageId, state: t.state })),
+      tests: (tests.get(l.kommunekode) ?? []).map((t) => ({
+        at: t.at,
+        to: t.to,
+        messageId: t.messageId,
+        state: t.state,
+      })),
     };
     if (s) {
       row.at = s.at;
@@ -78,7 +88,8 @@ export function statusRows(manifest: Manifest, status: SendStatusMap, tests: Rea
       if (s.code !== undefined) row.code = s.code;
       if (s.state !== 'sent' && s.to !== undefined) row.attemptedTo = s.to;
     }
-    if (change && s?.state === 'sent') row.newerVersion = { address: change.address, content: change.content, text: newerVersionText(change, args) };
+    if (change && s?.state === 'sent')
+      row.newerVersion = { address: change.address, content: change.content, text: newerVersionText(change, args) };
     return row;
   });
 }
@@ -92,13 +103,17 @@ const COPY_LABEL: Record<SendState, string> = { sent: 'sendt', failed: 'fejlet',
 /** The status as a text table, one kommune per line, its deliveries and notes indented below. */
 export function formatStatusTable(manifest: Manifest, rows: readonly StatusRow[]): string {
   const lines: string[] = [];
-  lines.push(`${manifest.barometer.titel} (${manifest.barometer.id}): ${countText(rows.length, 'brev', 'breve')}${manifest.barometer.eksempeldata ? ' (eksempeldata)' : ''}`);
+  lines.push(
+    `${manifest.barometer.titel} (${manifest.barometer.id}): ${countText(rows.length, 'brev', 'breve')}${manifest.barometer.eksempeldata ? ' (eksempeldata)' : ''}`,
+  );
   lines.push('');
   const navnWidth = Math.min(28, Math.max(7, ...rows.map((r) => r.navn.length)));
   lines.push(`${pad('Kode', 5)} ${pad('Kommune', navnWidth)} ${pad('Status', 10)} Tidspunkt`);
   const indent = ' '.repeat(6);
   for (const r of rows) {
-    lines.push(`${pad(r.kommunekode, 5)} ${pad(r.navn, navnWidth)} ${pad(STATE_LABEL[r.state], 10)} ${r.at ? formatTime(r.at) : ''}`.trimEnd());
+    lines.push(
+      `${pad(r.kommunekode, 5)} ${pad(r.navn, navnWidth)} ${pad(STATE_LABEL[r.state], 10)} ${r.at ? formatTime(r.at) : ''}`.trimEnd(),
+    );
     r.deliveries.forEach((d, i) => {
       const how = d.confirmedManually ? 'modtaget (kontrolleret manuelt)' : d.resend ? 'sendt igen med vilje' : 'sendt';
       // The server's reply is kept for the latest outcome; it belongs to the last delivery when the letter is sent.
@@ -106,18 +121,25 @@ export function formatStatusTable(manifest: Manifest, rows: readonly StatusRow[]
       lines.push(`${indent}${how} ${formatTime(d.at)} til ${d.to}; Message-ID <${d.messageId}>${reply}`);
       if (d.arkivkopi) {
         const c = d.arkivkopi;
-        lines.push(`${indent}  arkivkopi til ${c.to}: ${COPY_LABEL[c.state]} ${formatTime(c.at)}${c.state === 'sent' ? '' : `: ${c.response ?? ''}`}`);
+        lines.push(
+          `${indent}  arkivkopi til ${c.to}: ${COPY_LABEL[c.state]} ${formatTime(c.at)}${c.state === 'sent' ? '' : `: ${c.response ?? ''}`}`,
+        );
       }
     });
     if (r.state === 'failed') {
       lines.push(`${indent}til ${r.attemptedTo ?? r.recipient}; fejl: ${r.response ?? ''}`);
     } else if (r.state === 'uafklaret') {
-      lines.push(`${indent}til ${r.attemptedTo ?? r.recipient}; Message-ID <${r.messageId ?? '?'}>; ${r.response ?? ''}`);
+      lines.push(
+        `${indent}til ${r.attemptedTo ?? r.recipient}; Message-ID <${r.messageId ?? '?'}>; ${r.response ?? ''}`,
+      );
     }
     if (r.newerVersion) lines.push(`${indent}bemærk: ${r.newerVersion.text}`);
-    else if (r.sentOtherVersion) lines.push(`${indent}bemærk: brevet i mappen nu er en anden udgave end det, afsendelsen gjaldt.`);
+    else if (r.sentOtherVersion)
+      lines.push(`${indent}bemærk: brevet i mappen nu er en anden udgave end det, afsendelsen gjaldt.`);
     for (const t of r.tests) {
-      lines.push(`${indent}testafsendelse ${formatTime(t.at)} til ${t.to}: ${COPY_LABEL[t.state]} (tæller ikke som sendt til kommunen)`);
+      lines.push(
+        `${indent}testafsendelse ${formatTime(t.at)} til ${t.to}: ${COPY_LABEL[t.state]} (tæller ikke som sendt til kommunen)`,
+      );
     }
   }
   return lines.join('\n');

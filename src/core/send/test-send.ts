@@ -19,7 +19,11 @@ export function testNotice(model: LetterModel, address: string): string {
 }
 
 /** The letter model of the test email: To the test address, [TEST] subject, the notice first. */
-export function testLetterModel(model: LetterModel, address: string, stamp: { isoDate: string; messageId: string }): LetterModel {
+export function testLetterModel(
+  model: LetterModel,
+  address: string,
+  stamp: { isoDate: string; messageId: string },
+): LetterModel {
   const notice = testNotice(model, address);
   const html = model.email.html.replace(
     /(<body[^>]*>)/i,
