@@ -13,9 +13,8 @@ import { journalOf, useSendHarness } from './helpers/send-harness.js';
 import type { TestSmtp } from './helpers/smtp.js';
 
 const ARKIV = 'arkiv@ankestyrelsen.example';
-// barometer.json `journalnummer` is not in the schema yet (issue 12 point 2): the column is empty until it is.
-const JNR = '';
-const { fixture, smtp, send } = useSendHarness({ barometer: { arkivkopi: ARKIV } });
+const JNR = '24-0417733';
+const { fixture, smtp, send } = useSendHarness({ barometer: { arkivkopi: ARKIV, journalnummer: JNR } });
 const ALL = KOMMUNER.map(([kode]) => kode);
 
 function eachKommuneOnce(server: TestSmtp): void {

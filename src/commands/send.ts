@@ -182,12 +182,6 @@ async function withJournal(io: Io, dir: string, use: (journal: OpenJournal) => P
   }
 }
 
-/** barometer.json `journalnummer` (issue 12), when set. */
-function journalnummerOf(barometer: object): string | undefined {
-  const value = (barometer as { journalnummer?: unknown }).journalnummer;
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 async function markSent(io: Io, dir: string, journal: OpenJournal, manifest: Manifest, record: JournalRecord, kode: string, arkivkopi: string | undefined): Promise<number> {
   const letter = manifest.letters.find((l) => l.kommunekode === kode);
   const s = record.status.get(kode);
@@ -355,7 +349,7 @@ async function sendLocked(c: SendContext): Promise<number> {
       yes: Boolean(opts.yes),
       testAddress: opts.test,
       arkivkopi,
-      journalnummer: journalnummerOf(data.barometer),
+      journalnummer: data.barometer.journalnummer,
     });
     if (jobs.length === 0) {
       io.out('Intet at sende.');
