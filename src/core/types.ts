@@ -94,9 +94,9 @@ export interface Rule {
   /** Legal reference, e.g. "forvaltningslovens § 25". */
   hjemmel: string;
   /** afgørelse values for which the rule applies; absent = all. */
-  gaelderFor?: string[];
+  gaelderFor?: string[] | undefined;
   /** Human explanation of when it applies, e.g. "kun når borgeren ikke får fuldt medhold". */
-  gaelderForTekst?: string;
+  gaelderForTekst?: string | undefined;
 }
 
 export interface RuleSet {

@@ -28,9 +28,10 @@ export interface BarometerInput {
   dir: string;
   barometer?: Barometer;
   ruleSet?: RuleSet;
-  kommuner?: RawTable;
-  sager?: RawTable;
-  templates?: TemplateSources;
+  // Absent until read; undefined when reading failed (the problems say why).
+  kommuner?: RawTable | undefined;
+  sager?: RawTable | undefined;
+  templates?: TemplateSources | undefined;
   /** sha256 of every input file, keyed by a stable name; `send` checks these. */
   inputHashes: Record<string, string>;
   problems: Problem[];

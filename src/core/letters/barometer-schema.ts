@@ -153,7 +153,7 @@ function zodProblems(file: string, error: z.ZodError, json: unknown): Problem[] 
       code: 'invalid-json-field',
       severity: 'error' as const,
       file,
-      column: path || undefined,
+      ...(path ? { column: path } : {}),
       message: path ? `Feltet »${path}« ${message}.` : `${capitalize(message)}.`,
     };
   });
@@ -171,7 +171,7 @@ function textProblems(json: unknown, file: string, max: number): Problem[] {
   for (const { path, value } of jsonStrings(json)) {
     if (path === '$schema') continue;
     const p = checkText(value, { max, what: 'Teksten' });
-    if (p) problems.push({ code: p.code, severity: 'error', file, column: path || undefined, value: value.slice(0, 80), message: p.message });
+    if (p) problems.push({ code: p.code, severity: 'error', file, ...(path ? { column: path } : {}), value: value.slice(0, 80), message: p.message });
   }
   return problems;
 }

@@ -73,7 +73,7 @@ export function parseCsv(text: string, file: string): ParsedCsv {
       code: 'csv-syntax',
       severity: 'error',
       file,
-      row: e.records !== undefined ? e.records + 1 : undefined,
+      ...(e.records !== undefined ? { row: e.records + 1 } : {}),
       message: reason,
     });
     return { problems };

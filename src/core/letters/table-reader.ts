@@ -27,7 +27,7 @@ export class TableReader {
     this.problems.push({
       ...p,
       file: this.table.file,
-      column: p.column === undefined ? undefined : this.header(p.column),
+      ...(p.column === undefined ? {} : { column: this.header(p.column) }),
     });
   }
 
