@@ -5,9 +5,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writePreview } from '../src/adapters/preview/write-preview.js';
 import { formatDanishDateTime } from '../src/core/danish.js';
-import { emailPageFile, escapeHtml, renderEmailPageHtml, renderPreviewHtml } from '../src/core/preview/render-preview.js';
+import Handlebars from 'handlebars';
+import { PREVIEW_TEMPLATES_DIR, readPreviewTemplates } from '../src/adapters/preview/read-preview-templates.js';
+import { createHash } from 'node:crypto';
+import { compilePreviewTemplates, emailPageFile, renderEmailPageHtml as renderEmailPage, renderPreviewHtml as renderPreview } from '../src/core/preview/render-preview.js';
 import type { Delivery, SendStatusMap } from '../src/core/send/send-status.js';
 import { exampleManifest } from './helpers/manifest.js';
+
+const templates = await readPreviewTemplates();
+const renderPreviewHtml = (...args: Parameters<typeof renderPreview> extends [unknown, ...infer R] ? R : never): string => renderPreview(templates, ...args);
+const renderEmailPageHtml = (...args: Parameters<typeof renderEmailPage> extends [unknown, ...infer R] ? R : never): string => renderEmailPage(templates, ...args);
+const escapeHtml = Handlebars.escapeExpression;
 
 const text = (html: string): string =>
   html
@@ -93,12 +101,11 @@ describe('renderPreviewHtml', () => {
     for (const page of [renderPreviewHtml(m), renderEmailPageHtml(m, l)]) {
       expect(page).not.toContain('<script>alert');
       expect(page).not.toContain('"x")');
-      expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39; {{kommune.navn}}');
+      expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27; {{kommune.navn}}');
       // Exactly one script element (the page's own) or none (email page).
       expect((page.match(/<script\b/g) ?? []).length).toBeLessThanOrEqual(1);
     }
     expect(renderPreviewHtml(m)).toContain('&quot;a&lt;b&quot;@example.dk');
-    expect(escapeHtml(`<&>"'`)).toBe('&lt;&amp;&gt;&quot;&#39;');
   });
 
   it('encodes file names in links', () => {
@@ -165,6 +172,28 @@ describe('renderPreviewHtml', () => {
     expect(renderPreviewHtml(manifest)).toBe(html);
     expect(formatDanishDateTime('2024-01-02T23:30:00Z')).toBe('3. januar 2024 kl. 00.30');
     expect(formatDanishDateTime('ikke en dato')).toBe('ikke en dato');
+  });
+
+  it('carries preview.css and preview.js byte for byte, allowed by their sha256 in the CSP', () => {
+    const file = (name: string) => readFileSync(join(PREVIEW_TEMPLATES_DIR, name), 'utf8');
+    const sha = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '';
+    expect(html).toContain(`<style>${file('preview.css')}</style>`);
+    expect(html).toContain(`<script>${file('preview.js')}</script>`);
+    expect(csp).toContain(`style-src ${sha(file('preview.css'))};`);
+    expect(csp).toContain(`script-src ${sha(file('preview.js'))};`);
+    // The hashes follow the files: an edited style sheet needs no other change.
+    const partials = Object.fromEntries(readdirSync(join(PREVIEW_TEMPLATES_DIR, 'partials')).map((f) => [f.replace(/\.hbs$/, ''), file(join('partials', f)).replace(/\n$/, '')]));
+    const edited = compilePreviewTemplates({ preview: file('preview.hbs'), email: file('email.hbs'), listing: file('listing.hbs'), partials, style: 'body { color: red; }\n', script: file('preview.js') });
+    const page = renderPreview(edited, manifest);
+    expect(page).toContain(`style-src ${sha('body { color: red; }\n')};`);
+    expect(page).toContain('<style>body { color: red; }\n</style>');
+    // The email page has no script, and says so.
+    expect(renderEmailPageHtml(manifest, manifest.letters[0]!)).toContain("script-src 'none';");
+  });
+
+  it('names the template when one cannot be parsed', () => {
+    expect(() => compilePreviewTemplates({ preview: '{{#if x}}', email: '', listing: '', partials: {}, style: '', script: '' })).toThrow(/templates\/preview\/preview\.hbs/);
   });
 
   it('marks example data', () => {

@@ -47,26 +47,46 @@ export async function readFolderProblems(dir: string, manifest: Manifest): Promi
   return problems;
 }
 
-/** The barometer folder for --out: DIR itself if it holds manifest.json, else its only subfolder that does. */
-export async function findBarometerDir(out: string): Promise<{ ok: true; dir: string } | { ok: false; message: string }> {
+export async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+async function holdsAny(dir: string, files: readonly string[]): Promise<boolean> {
+  for (const f of files) if (await isFile(join(dir, f))) return true;
+  return false;
+}
+
+/** What an --out folder holds: no such folder, a barometer folder itself, or
+ *  barometer folders one level down (sorted; hidden folders skipped). */
+export type OutFolder = { kind: 'missing' } | { kind: 'barometer'; dir: string } | { kind: 'parent'; dir: string; barometre: string[] };
+
+/** Looks for barometer folders in --out: OUT itself when it holds one of `self`, else its subfolders holding one of `sub`. */
+export async function findOutFolders(out: string, self: readonly string[], sub: readonly string[] = self): Promise<OutFolder> {
   const dir = resolve(out);
   const st = await stat(dir).catch(() => undefined);
-  if (!st?.isDirectory()) return { ok: false, message: `Mappen ${out} findes ikke. Angiv den outputmappe, som render skrev til (--out).` };
-  const isFile = async (p: string): Promise<boolean> => (await stat(p).catch(() => undefined))?.isFile() ?? false;
+  if (!st?.isDirectory()) return { kind: 'missing' };
+  if (await holdsAny(dir, self)) return { kind: 'barometer', dir };
+  const barometre: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.isDirectory() && !e.name.startsWith('.') && (await holdsAny(join(dir, e.name), sub))) barometre.push(e.name);
+  }
+  return { kind: 'parent', dir, barometre: barometre.sort() };
+}
+
+export const NO_OUT_FOLDER = (out: string): string => `Mappen ${out} findes ikke. Angiv den outputmappe, som render skrev til (--out).`;
+
+/** The barometer folder for --out: DIR itself if it holds manifest.json, else its only subfolder that does. */
+export async function findBarometerDir(out: string): Promise<{ ok: true; dir: string } | { ok: false; message: string }> {
   // A barometer folder holds a manifest, or (a first render killed after its
   // commit point) a committed render waiting to be swapped in.
-  const isBarometer = async (d: string): Promise<boolean> => (await isFile(join(d, MANIFEST_FILE))) || (await isFile(join(d, STAGING_DIR, COMMIT_FILE)));
-  if (await isBarometer(dir)) return { ok: true, dir };
-  const found: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (e.isDirectory() && !e.name.startsWith('.') && (await isBarometer(join(dir, e.name)))) found.push(e.name);
-  }
-  found.sort();
-  const [only] = found;
-  if (only !== undefined && found.length === 1) return { ok: true, dir: join(dir, only) };
-  if (found.length === 0) return { ok: false, message: `Der er ingen breve (manifest.json) i ${out}. Skriv først brevene med »kommunebrev render«.` };
+  const found = await findOutFolders(out, [MANIFEST_FILE, join(STAGING_DIR, COMMIT_FILE)]);
+  if (found.kind === 'missing') return { ok: false, message: NO_OUT_FOLDER(out) };
+  if (found.kind === 'barometer') return { ok: true, dir: found.dir };
+  const [only] = found.barometre;
+  if (only !== undefined && found.barometre.length === 1) return { ok: true, dir: join(found.dir, only) };
+  if (only === undefined) return { ok: false, message: `Der er ingen breve (manifest.json) i ${out}. Skriv først brevene med »kommunebrev render«.` };
   return {
     ok: false,
-    message: `${out} indeholder flere barometre (${found.join(', ')}). Angiv en af dem, fx --out ${join(out, found[0] ?? '')}.`,
+    message: `${out} indeholder flere barometre (${found.barometre.join(', ')}). Angiv en af dem, fx --out ${join(out, only)}.`,
   };
 }

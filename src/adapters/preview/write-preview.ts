@@ -7,6 +7,7 @@ import type { Manifest } from '../../core/letters/manifest.js';
 import { emailPageFile, PREVIEW_FILE, renderEmailPageHtml, renderPreviewHtml } from '../../core/preview/render-preview.js';
 import type { SendStatusMap } from '../../core/send/send-status.js';
 import { syncDir, writeFileAtomic } from '../letters/write-output.js';
+import { readPreviewTemplates } from './read-preview-templates.js';
 
 const EMAIL_PAGE = /^\d{3}-[a-z0-9-]+\.email\.html$/;
 
@@ -18,19 +19,20 @@ async function writeIfChanged(path: string, content: string): Promise<void> {
 /** Writes index.html and the email pages; removes email pages of letters no
  *  longer in the manifest. Returns the path of index.html. */
 export async function writePreview(dir: string, manifest: Manifest, sendStatus?: SendStatusMap, folderProblems: readonly string[] = []): Promise<string> {
+  const templates = await readPreviewTemplates();
   const pages = new Set<string>();
   for (const letter of manifest.letters) {
     const file = emailPageFile(letter);
     // The name comes from the manifest: never let it point outside the folder.
     if (basename(file) !== file || file.startsWith('.')) throw new Error(`Ugyldigt filnavn i manifestet: ${letter.eml.file}`);
-    await writeIfChanged(join(dir, file), renderEmailPageHtml(manifest, letter));
+    await writeIfChanged(join(dir, file), renderEmailPageHtml(templates, manifest, letter));
     pages.add(file);
   }
   for (const name of await readdir(dir)) {
     if (EMAIL_PAGE.test(name) && !pages.has(name)) await rm(join(dir, name));
   }
   const path = join(dir, PREVIEW_FILE);
-  await writeFileAtomic(path, renderPreviewHtml(manifest, sendStatus, folderProblems));
+  await writeFileAtomic(path, renderPreviewHtml(templates, manifest, sendStatus, folderProblems));
   await syncDir(dir);
   return path;
 }
