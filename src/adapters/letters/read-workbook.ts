@@ -87,7 +87,7 @@ function cellText(cell: XLSX.CellObject | undefined, date1904: boolean): CellRes
   }
 }
 
-function pickSheet(wb: XLSX.WorkBook, preferred: string): { name?: string; fallback: boolean } {
+function pickSheet(wb: XLSX.WorkBook, preferred: string): { name: string | undefined; fallback: boolean } {
   const wanted = normalizeHeader(preferred);
   const named = wb.SheetNames.find((n) => normalizeHeader(n) === wanted);
   if (named !== undefined) return { name: named, fallback: false };
