@@ -17,6 +17,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MANIFEST_FILE, parseManifest } from '../../core/letters/manifest.js';
 import { emailPageFile, PREVIEW_FILE } from '../../core/preview/render-preview.js';
+import { PREVIEW_TEMPLATES_DIR } from '../preview/read-preview-templates.js';
 import { acquireRenderLock, inspectRenderLock, type RenderLockHolder } from './render-lock.js';
 import { killPoint, syncDir, writeFileAtomic } from './write-output.js';
 
@@ -25,17 +26,8 @@ export const COMMIT_FILE = 'commit.json';
 /** Files a render owns in the barometer folder; nothing else is ever removed. */
 const RENDER_FILE = /^\d{3}-[a-z0-9-]+\.(pdf|eml|email\.html)$/;
 
-/** The page index.html shows between the commit point and the end of the swap. */
-const SWAP_PAGE = `<!doctype html>
-<html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Brevene skrives om</title></head>
-<body><main>
-<h1>Brevene i denne mappe er ved at blive skrevet om</h1>
-<p><strong>Mappen er ikke færdig.</strong> kommunebrev render er ved at lægge nye breve på plads, eller den blev afbrudt undervejs.
-Se ikke brevene igennem, og send intet, før siden viser oversigten igen.</p>
-<p>Kør <code>kommunebrev status --out &lt;mappe&gt;</code> (eller render igen): så gøres den afbrudte render færdig, og siden kommer tilbage.</p>
-</main></body></html>
-`;
+/** The page index.html shows between the commit point and the end of the swap (a static file, like the other pages' markup). */
+const SWAP_PAGE_FILE = join(PREVIEW_TEMPLATES_DIR, 'render-afbrudt.html');
 
 const exists = async (p: string): Promise<boolean> => (await stat(p).catch(() => undefined)) !== undefined;
 
@@ -67,7 +59,7 @@ async function finishSwap(dir: string): Promise<string[]> {
 
   // index.html is moved last; while it is still staged, the swap is unfinished.
   if (staged.has(PREVIEW_FILE)) {
-    await writeFileAtomic(join(dir, PREVIEW_FILE), SWAP_PAGE);
+    await writeFileAtomic(join(dir, PREVIEW_FILE), await readFile(SWAP_PAGE_FILE));
   }
   const order = [...[...staged].filter((f) => RENDER_FILE.test(f)).sort(), ...(staged.has(MANIFEST_FILE) ? [MANIFEST_FILE] : [])];
   for (const f of order) {
