@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import reportFigures from '../data/report-2023-figures.json' with { type: 'json' };
+import { parseRuleSet } from '../src/core/letters/barometer-schema.js';
 import { slugify } from '../src/core/letters/parse-values.js';
 import { parseWorkbook } from '../src/adapters/letters/read-workbook.js';
 import { recordsToWorkbook, type SheetSpec } from '../test/helpers/workbook.js';
@@ -306,30 +307,26 @@ type Afgoerelse = 'bevilling' | 'delvist afslag' | 'afslag';
 type Mangel = 'nej' | 'væsentlig' | 'ikke væsentlig' | 'ikke relevant';
 type Regel = 'overholdt' | 'ikke overholdt' | 'ikke relevant' | 'kan ikke vurderes';
 
-const MANGEL_COLS = ['sagsoplysning', 'begrundelse', 'hjemmel', 'skøn under regel', 'vurdering', 'partshøring'] as const;
-const REGEL_COLS = ['klagevejledning', 'sagsbehandlingstid', 'helhedsvurdering', 'handleplan'] as const;
-type MangelCol = (typeof MANGEL_COLS)[number];
-type RegelCol = (typeof REGEL_COLS)[number];
+// The columns and when each applies come from the rule set itself, so the
+// example data cannot drift from it.
+const RULE_SET = (() => {
+  const file = join(OUT_DIR, 'regelsaet.json');
+  const parsed = parseRuleSet(JSON.parse(readFileSync(file, 'utf8')), file);
+  if (!parsed.ok) throw new Error(`${file}: ${parsed.problems.map((p) => p.message).join('; ')}`);
+  return parsed.value;
+})();
+const MANGEL_COLS = RULE_SET.retligeMangler.map((r) => r.kolonne);
+const REGEL_COLS = RULE_SET.sagsbehandlingsregler.map((r) => r.kolonne);
+type MangelCol = string;
+type RegelCol = string;
 
-const HEADER = [
-  'sagsnummer',
-  'kommunekode',
-  'afgørelsesdato',
-  'afgørelse',
-  'overholder regler og praksis',
-  ...MANGEL_COLS,
-  ...REGEL_COLS,
-  'bemærkning',
-] as const;
+const FIXED_COLS = ['sagsnummer', 'kommunekode', 'afgørelsesdato', 'afgørelse', 'overholder regler og praksis', 'bemærkning'] as const;
+const HEADER = [...FIXED_COLS.slice(0, 5), ...MANGEL_COLS, ...REGEL_COLS, 'bemærkning'];
 const KOMMUNE_HEADER = ['kommunekode', 'navn', 'adresse', 'postnummer', 'by', 'email'] as const;
 
-/** When a rule applies (from regelsaet.json); absent = always. */
-const GAELDER_FOR: Partial<Record<MangelCol | RegelCol, readonly Afgoerelse[]>> = {
-  begrundelse: ['delvist afslag', 'afslag'],
-  klagevejledning: ['delvist afslag', 'afslag'],
-  handleplan: ['bevilling', 'delvist afslag'],
-};
-const applies = (col: MangelCol | RegelCol, a: Afgoerelse): boolean => GAELDER_FOR[col]?.includes(a) ?? true;
+/** When a rule applies (regelsaet.json `gaelderFor`); absent = always. */
+const GAELDER_FOR = new Map([...RULE_SET.retligeMangler, ...RULE_SET.sagsbehandlingsregler].map((r) => [r.kolonne, r.gaelderFor]));
+const applies = (col: MangelCol | RegelCol, a: Afgoerelse): boolean => GAELDER_FOR.get(col)?.includes(a) ?? true;
 
 interface Sag {
   sagsnummer: string;
@@ -501,7 +498,8 @@ function placeMangler(sager: Sag[]): void {
 function placeRegler(sager: Sag[]): void {
   const rng = new Rng('regler');
   for (const col of REGEL_COLS) {
-    const t = TARGET.regler[col];
+    const t = TARGET.regler[col as keyof typeof TARGET.regler];
+    if (!t) throw new Error(`data/report-2023-figures.json has no figures for the rule ${col}`);
     const target = sager.filter((s) => applies(col, s.afgoerelse));
     const values = rng.shuffle<Regel>([
       ...repeat<Regel>('overholdt', t.overholdt),
@@ -767,6 +765,13 @@ function buildSager(): Sag[] {
   return shuffled;
 }
 
+/** A case's value in a rule column; every column of the rule set has one. */
+function columnValue<T>(values: Record<string, T>, col: string): T {
+  const v = values[col];
+  if (v === undefined) throw new Error(`no value in column ${col}`);
+  return v;
+}
+
 function sagRecord(s: Sag): string[] {
   return [
     s.sagsnummer,
@@ -774,8 +779,8 @@ function sagRecord(s: Sag): string[] {
     s.dato,
     s.afgoerelse,
     hasVaesentlig(s) ? 'nej' : 'ja',
-    ...MANGEL_COLS.map((c) => s.mangler[c]),
-    ...REGEL_COLS.map((c) => s.regler[c]),
+    ...MANGEL_COLS.map((c) => columnValue(s.mangler, c)),
+    ...REGEL_COLS.map((c) => columnValue(s.regler, c)),
     s.bemaerkning,
   ];
 }
@@ -850,7 +855,7 @@ function selfCheck(kommunerPath: string, sagerPath: string, expected: { kommuner
   if (!isDeepStrictEqual(sag, expected.sager)) fail('sager.csv: read back differs from what was written');
   const [sHeader = [], ...sRows] = sag;
   if (sHeader.join(';') !== HEADER.join(';')) fail(`sager.csv: header is ${sHeader.join(';')}`);
-  const rows = sRows.map((rec) => Object.fromEntries(HEADER.map((h, i) => [h, rec[i] ?? ''])) as Record<(typeof HEADER)[number], string>);
+  const rows = sRows.map((rec) => Object.fromEntries(HEADER.map((h, i) => [h, rec[i] ?? ''])) as Record<(typeof FIXED_COLS)[number], string> & Record<string, string>);
 
   const afgoerelser: Record<Afgoerelse, number> = { bevilling: 0, 'delvist afslag': 0, afslag: 0 };
   const mangler = Object.fromEntries(MANGEL_COLS.map((c) => [c, { i_alt: 0, vaesentlig: 0 }])) as Record<MangelCol, { i_alt: number; vaesentlig: number }>;
@@ -893,28 +898,30 @@ function selfCheck(kommunerPath: string, sagerPath: string, expected: { kommuner
     let anyDefect = false;
     let anyV = false;
     for (const c of MANGEL_COLS) {
-      const v = row[c];
+      const v = row[c] ?? '';
+      const count = columnValue(mangler, c);
       if (!['nej', 'væsentlig', 'ikke væsentlig', 'ikke relevant'].includes(v)) fail(`${where}: ${c} has unknown value ${v}`);
       if (applies(c, a) && v === 'ikke relevant') fail(`${where}: ${c} is ikke relevant although it applies to ${a}`);
       if (!applies(c, a) && v !== 'ikke relevant') fail(`${where}: ${c} is ${v} although it does not apply to ${a}`);
       if (v === 'væsentlig' || v === 'ikke væsentlig') {
         anyDefect = true;
-        mangler[c].i_alt++;
+        count.i_alt++;
       }
       if (v === 'væsentlig') {
         anyV = true;
-        mangler[c].vaesentlig++;
+        count.vaesentlig++;
       }
     }
     for (const c of REGEL_COLS) {
       const v = row[c] as Regel;
-      if (!(v in regler[c])) {
+      const count = columnValue(regler, c);
+      if (!(v in count)) {
         fail(`${where}: ${c} has unknown value ${v}`);
         continue;
       }
       if (applies(c, a) && v === 'ikke relevant') fail(`${where}: ${c} is ikke relevant although it applies to ${a}`);
       if (!applies(c, a) && v !== 'ikke relevant') fail(`${where}: ${c} is ${v} although it does not apply to ${a}`);
-      regler[c][v]++;
+      count[v]++;
     }
     const ov = row['overholder regler og praksis'];
     if (ov !== (anyV ? 'nej' : 'ja')) fail(`${where}: overholder regler og praksis is ${ov}, expected ${anyV ? 'nej' : 'ja'}`);

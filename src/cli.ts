@@ -13,6 +13,10 @@ const io: Io = {
   out: (t) => process.stdout.write(`${t}\n`),
   write: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(`${t}\n`),
+  errWrite: (t) => process.stderr.write(t),
+  get errColumns() {
+    return process.stderr.columns;
+  },
   errIsTTY: Boolean(process.stderr.isTTY),
   interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   async ask(question) {

@@ -8,7 +8,7 @@ import type { ManifestLetter } from '../src/core/letters/manifest.js';
 import {
   attemptMessageId,
   contentSha256,
-  readHeaders,
+  parseEmlHeaders,
   rfc5322Date,
   stampHeaders,
   withoutStampedFields,
@@ -90,7 +90,7 @@ describe('Date and Message-ID at send time', () => {
       date: 'Wed, 25 Nov 2026 22:30:05 +0000',
       messageId: 'ny.1@ankestyrelsen.example',
     });
-    const h = readHeaders(stamped);
+    const h = parseEmlHeaders(stamped);
     expect(h.get('date')).toEqual(['Wed, 25 Nov 2026 22:30:05 +0000']);
     expect(h.get('message-id')).toEqual(['<ny.1@ankestyrelsen.example>']);
     expect(withoutStampedFields(stamped).equals(withoutStampedFields(eml))).toBe(true);

@@ -1,7 +1,8 @@
 // kommunebrev check: read → validate → assess → print the national figures.
 import { assessNationalPicture } from '../core/letters/assess.js';
 import { formatNationalFigures } from '../core/letters/format-figures.js';
-import { countText } from '../core/problems.js';
+import { countText } from '../core/danish.js';
+import { warningsOf } from '../core/problems.js';
 import { EXIT_OK, reportInvalid, reportWarnings, type Io } from './io.js';
 import { loadBarometer } from './load.js';
 
@@ -25,7 +26,7 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
   io.out(formatNationalFigures(picture, data.barometer, data.ruleSet));
   io.out('');
   reportWarnings(io, loaded.problems);
-  const warnings = loaded.problems.filter((p) => p.severity === 'warning').length;
+  const warnings = warningsOf(loaded.problems).length;
   const letters = picture.figures.kommuner;
   io.out(
     `Data er gyldige: ${countText(data.cases.length, 'sag', 'sager')}, ${countText(letters, 'brev', 'breve')} til ${countText(letters, 'kommune', 'kommuner')}, ${countText(warnings, 'advarsel', 'advarsler')}.`,

@@ -1,5 +1,5 @@
 // What a command may do to the terminal, passed in so commands stay testable.
-import { formatProblems, summarizeProblems } from '../core/problems.js';
+import { formatProblems, summarizeProblems, warningsOf } from '../core/problems.js';
 import type { Problem } from '../core/types.js';
 
 export interface Io {
@@ -7,8 +7,12 @@ export interface Io {
   /** Writes to stdout exactly as given (no newline added), e.g. a CSV file with CRLF line ends. */
   write(text: string): void;
   err(text: string): void;
+  /** Writes to stderr exactly as given (no newline added), e.g. a progress line redrawn in place. */
+  errWrite(text: string): void;
   /** True when stderr is a terminal (progress may redraw a line). */
   errIsTTY: boolean;
+  /** The terminal's width when stderr is a terminal. */
+  readonly errColumns?: number | undefined;
   /** True when stdin and stdout are a terminal (questions may be asked). */
   interactive: boolean;
   /** Asks a question on the terminal; resolves to the answer. */
@@ -35,7 +39,7 @@ export function reportInvalid(io: Io, problems: readonly Problem[]): number {
 }
 
 export function reportWarnings(io: Io, problems: readonly Problem[]): void {
-  const warnings = problems.filter((p) => p.severity === 'warning');
+  const warnings = warningsOf(problems);
   if (warnings.length > 0) io.err(formatProblems(warnings));
 }
 
@@ -47,7 +51,7 @@ export function progress(io: Io, label: string, total: number): (done: number, w
       const width = 24;
       const filled = total === 0 ? width : Math.round((done / total) * width);
       const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${what ? ` ${what}` : ''}`;
-      process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 100) - 1)}${done === total ? '\n' : ''}`);
+      io.errWrite(`\r\x1b[2K${line.slice(0, (io.errColumns || 100) - 1)}${done === total ? '\n' : ''}`);
       return;
     }
     const quarter = total === 0 ? 4 : Math.floor((done / total) * 4);

@@ -1,6 +1,7 @@
 // read → validate: the first two steps every command shares.
 import { readBarometerFolder } from '../adapters/letters/read-barometer.js';
 import { compileTemplates, type CompiledTemplates } from '../core/letters/compose-letter.js';
+import { hasErrors } from '../core/problems.js';
 import type { Problem, ValidatedData } from '../core/types.js';
 import { validateBarometerData } from '../core/letters/validate.js';
 
@@ -37,6 +38,6 @@ export async function loadBarometer(dir: string): Promise<LoadResult> {
     sager: input.sager,
   });
   problems.push(...result.problems);
-  if (!result.ok || !templates?.ok || problems.some((p) => p.severity === 'error')) return { ok: false, problems };
+  if (!result.ok || !templates?.ok || hasErrors(problems)) return { ok: false, problems };
   return { ok: true, data: result.data, templates: templates.templates, inputHashes: input.inputHashes, problems };
 }

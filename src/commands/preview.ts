@@ -6,7 +6,8 @@ import { settleOutputFolder } from '../adapters/letters/render-swap.js';
 import { startPreviewServer, type PreviewRoot, type PreviewServer } from '../adapters/preview/preview-server.js';
 import { MANIFEST_FILE } from '../core/letters/manifest.js';
 import { PREVIEW_FILE } from '../core/preview/render-preview.js';
-import { countText, formatProblem } from '../core/problems.js';
+import { countText } from '../core/danish.js';
+import { formatProblem } from '../core/problems.js';
 import { EXIT_OK, UsageError, type Io } from './io.js';
 import { refreshPreview } from './refresh-preview.js';
 

@@ -15,7 +15,8 @@ import { PREVIEW_FILE } from '../core/preview/render-preview.js';
 import { MANIFEST_VERSION, manifestLetter, mergeLetters, warningsByKommune, type Manifest, type ManifestLetter } from '../core/letters/manifest.js';
 import { contentSha256 } from '../core/send/eml-headers.js';
 import { foldJournal } from '../core/send/journal-fold.js';
-import { countText, formatProblem, listSome } from '../core/problems.js';
+import { countText, formatSeconds, listSome } from '../core/danish.js';
+import { formatProblem, warningsOf } from '../core/problems.js';
 import { EXIT_OK, progress, reportInvalid, reportWarnings, UsageError, type Io } from './io.js';
 import { loadBarometer, type LoadedBarometer } from './load.js';
 
@@ -117,12 +118,12 @@ export async function renderLoaded(loaded: LoadedBarometer, opts: RenderOptions,
     await renderLock.release();
   }
 
-  const seconds = (performance.now() - started) / 1000;
+  const ms = performance.now() - started;
   const sager = written.reduce((n, l) => n + l.antalSager, 0);
-  const warnings = loaded.problems.filter((p) => p.severity === 'warning').length;
+  const warnings = warningsOf(loaded.problems).length;
   for (const note of notes) io.err(note);
   io.out(
-    `Skrev ${countText(written.length, 'brev', 'breve')} (${countText(sager, 'sag', 'sager')}) som PDF og e-mail til ${join(opts.out, data.barometer.id)} på ${seconds.toFixed(1).replace('.', ',')} s; ${countText(warnings, 'advarsel', 'advarsler')}.`,
+    `Skrev ${countText(written.length, 'brev', 'breve')} (${countText(sager, 'sag', 'sager')}) som PDF og e-mail til ${join(opts.out, data.barometer.id)} på ${formatSeconds(ms)}; ${countText(warnings, 'advarsel', 'advarsler')}.`,
   );
   io.out(`Manifest: ${join(opts.out, data.barometer.id, 'manifest.json')}. Intet er sendt.`);
   io.out(`Forhåndsvisning: ${join(opts.out, data.barometer.id, PREVIEW_FILE)} (åbn den i en browser, eller kør »kommunebrev preview --out ${opts.out}«).`);

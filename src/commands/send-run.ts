@@ -16,11 +16,11 @@ import {
   type TransportTimeouts,
 } from '../adapters/send/smtp-transport.js';
 import type { Manifest, ManifestLetter } from '../core/letters/manifest.js';
-import { countText } from '../core/problems.js';
+import { countText, formatSeconds } from '../core/danish.js';
 import { foldRecord } from '../core/send/journal-fold.js';
 import { clip, JOURNAL_VERSION, type JournalEntry, type LineKind } from '../core/send/journal.js';
 import { rateDelayMs, retryDelayMs, type Rate, type RetryPolicy } from '../core/send/pacing.js';
-import { describeSession, describeSmtpError, seconds, who, type CommandArgs } from '../core/send/send-report.js';
+import { describeSession, describeSmtpError, who, type CommandArgs } from '../core/send/send-report.js';
 import { classifySessionError, classifySmtpError, type SmtpErrorInfo } from '../core/send/smtp-errors.js';
 import type { SmtpSettings } from '../core/send/smtp-settings.js';
 import { EXIT_INVALID, EXIT_USAGE, progress, UsageError, type Io } from './io.js';
@@ -229,7 +229,7 @@ export class SendRun {
         if (fatal || attempt >= retry.maxAttempts || this.stopping) return { kind: 'session', fatal, info: err.info };
         const delay = retryDelayMs(attempt + 1, retry);
         this.note(
-          `Kunne ikke forbinde til mailserveren (${describeSession(err.info)}); prøver igen om ${seconds(delay)}.`,
+          `Kunne ikke forbinde til mailserveren (${describeSession(err.info)}); prøver igen om ${formatSeconds(delay)}.`,
         );
         await sleep(delay, this.stopController.signal);
         if (this.stopping) return { kind: 'stopped' };
@@ -320,7 +320,7 @@ export class SendRun {
       }
       const delay = retryDelayMs(attempt + 1, retry);
       this.note(
-        `${this.label(job)}: ${text}; prøver igen om ${seconds(delay)} (forsøg ${attempt + 1} af ${retry.maxAttempts}).`,
+        `${this.label(job)}: ${text}; prøver igen om ${formatSeconds(delay)} (forsøg ${attempt + 1} af ${retry.maxAttempts}).`,
       );
       await sleep(delay, this.stopController.signal);
       if (this.stopping) {

@@ -26,7 +26,8 @@ import { confirmation, missingCopies, planNotes } from '../core/send/send-summar
 import { who } from '../core/send/send-report.js';
 import { parseSmtpSettings, type SmtpSettings } from '../core/send/smtp-settings.js';
 import { isEmailAddress } from '../core/send/test-send.js';
-import { formatProblem, formatProblems, listSome } from '../core/problems.js';
+import { listSome } from '../core/danish.js';
+import { formatProblem, formatProblems } from '../core/problems.js';
 import { EXIT_INVALID, EXIT_OK, reportInvalid, UsageError, type Io } from './io.js';
 import { loadBarometer, type LoadResult } from './load.js';
 import { refreshPreview } from './refresh-preview.js';

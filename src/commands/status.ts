@@ -4,7 +4,8 @@
 // except refreshing the preview page and finishing a render that was killed
 // midway (render-swap.ts). Says plainly when letter files do not match the manifest.
 import { findBarometerDir, readFolderProblems, readManifestFile } from '../adapters/letters/read-output.js';
-import { countText, formatProblem } from '../core/problems.js';
+import { countText } from '../core/danish.js';
+import { formatProblem } from '../core/problems.js';
 import { settleOutputFolder } from '../adapters/letters/render-swap.js';
 import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
 import { foldRecord } from '../core/send/journal-fold.js';

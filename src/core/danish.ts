@@ -10,9 +10,14 @@ export function formatDanishDate(iso: string): string {
   return format(new Date(y ?? 0, (m ?? 1) - 1, d ?? 1), 'd. MMMM yyyy', { locale: da });
 }
 
-/** "4 sager", "1 sag" */
-export function antalSagerTekst(n: number): string {
-  return `${n} ${n === 1 ? 'sag' : 'sager'}`;
+/** "1 sag", "4 sager": a count with the singular or plural noun. */
+export function countText(n: number, singular: string, plural: string): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** "101, 147, 173" or, for a long list, "101, 147, … og 88 flere". */
+export function listSome(items: readonly string[], max = 10): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} og ${items.length - max} flere`;
 }
 
 /** "klagevejledning, sagsbehandlingstid og handleplan" */
@@ -77,4 +82,9 @@ export function formatSortableTime(iso: string): string {
   if (Number.isNaN(d.getTime())) return iso;
   const part = partsOf(cphShort(), d);
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`;
+}
+
+/** A duration in Danish: "1,5 s" (tenths below 10 s), "12 s". */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0).replace('.', ',')} s`;
 }

@@ -1,4 +1,5 @@
 // Problems are values; this is the one place that turns them into text.
+import { countText } from './danish.js';
 import type { Problem } from './types.js';
 
 export function hasErrors(problems: readonly Problem[]): boolean {
@@ -63,15 +64,6 @@ export function formatProblem(p: Problem): string {
 
 export function formatProblems(problems: readonly Problem[]): string {
   return sortProblems(problems).map(formatProblem).join('\n');
-}
-
-export function countText(n: number, singular: string, plural: string): string {
-  return `${n} ${n === 1 ? singular : plural}`;
-}
-
-/** "101, 147, 173" or, for a long list, "101, 147, … og 88 flere". */
-export function listSome(items: readonly string[], max = 10): string {
-  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} og ${items.length - max} flere`;
 }
 
 /** "3 fejl og 1 advarsel" */

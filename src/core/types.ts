@@ -68,11 +68,6 @@ export interface SheetInfo {
   reportedCells: string[];
 }
 
-/** A row of sager.csv before validation. */
-export type RawCaseRow = RawRow;
-/** A row of kommuner.csv before validation. */
-export type RawKommuneRow = RawRow;
-
 // ---------------------------------------------------------------------------
 // The rule set (data/<barometer>/regelsaet.json): which retlige mangler and
 // sagsbehandlingsregler a barometer assesses and when each applies.

@@ -68,7 +68,7 @@ export function prepareRenderer(): void {
 // replaced by U+FFFD; tabs become spaces; text is NFC-normalised so that a
 // decomposed "å" (a + ring, common from macOS) becomes one glyph.
 
-export const REPLACEMENT_CHARACTER = '\uFFFD';
+const REPLACEMENT_CHARACTER = '\uFFFD';
 
 function printable(text: string, glyphs: Set<number>): string {
   let out = '';
@@ -87,17 +87,6 @@ function printableDeep<T>(value: T, glyphs: Set<number>): T {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableDeep(v, glyphs)])) as T;
   }
   return value;
-}
-
-/** The characters of `text` the letter font cannot show (they print as U+FFFD). For warnings. */
-export function unprintableCharacters(text: string): string[] {
-  const glyphs = ensureFonts();
-  const bad = new Set<string>();
-  for (const ch of text.normalize('NFC')) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (ch !== '\n' && ch !== '\r' && ch !== '\t' && !(cp >= 0x20 && glyphs.has(cp))) bad.add(ch);
-  }
-  return [...bad];
 }
 
 // ---------------------------------------------------------------------------
@@ -461,7 +450,7 @@ function metadataText(s: string): string {
 
 /** The pdfmake document for a letter. All printed text is made printable with
  *  the letter font; the metadata keeps the model's strings. */
-export function letterDocument(original: LetterModel): TDocumentDefinitions {
+function letterDocument(original: LetterModel): TDocumentDefinitions {
   const model = printableDeep(original, ensureFonts());
   const date = pdfDate(model.brevdato);
   const contentWidth = A4_WIDTH - PAGE_MARGINS[0] - PAGE_MARGINS[2];

@@ -15,7 +15,7 @@
 // moved or removed: only the render's own files are.
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, parseManifest } from '../../core/letters/manifest.js';
+import { LETTER_FILE, MANIFEST_FILE, parseManifest } from '../../core/letters/manifest.js';
 import { emailPageFile, PREVIEW_FILE } from '../../core/preview/render-preview.js';
 import { PREVIEW_TEMPLATES_DIR } from '../preview/read-preview-templates.js';
 import { acquireRenderLock, inspectRenderLock, type RenderLockHolder } from './render-lock.js';
@@ -24,7 +24,6 @@ import { killPoint, syncDir, writeFileAtomic } from './write-output.js';
 export const STAGING_DIR = '.render-staging';
 export const COMMIT_FILE = 'commit.json';
 /** Files a render owns in the barometer folder; nothing else is ever removed. */
-const RENDER_FILE = /^\d{3}-[a-z0-9-]+\.(pdf|eml|email\.html)$/;
 
 /** The page index.html shows between the commit point and the end of the swap (a static file, like the other pages' markup). */
 const SWAP_PAGE_FILE = join(PREVIEW_TEMPLATES_DIR, 'render-afbrudt.html');
@@ -61,7 +60,7 @@ async function finishSwap(dir: string): Promise<string[]> {
   if (staged.has(PREVIEW_FILE)) {
     await writeFileAtomic(join(dir, PREVIEW_FILE), await readFile(SWAP_PAGE_FILE));
   }
-  const order = [...[...staged].filter((f) => RENDER_FILE.test(f)).sort(), ...(staged.has(MANIFEST_FILE) ? [MANIFEST_FILE] : [])];
+  const order = [...[...staged].filter((f) => LETTER_FILE.test(f)).sort(), ...(staged.has(MANIFEST_FILE) ? [MANIFEST_FILE] : [])];
   for (const f of order) {
     await rename(join(staging, f), join(dir, f));
     killPoint();
@@ -71,7 +70,7 @@ async function finishSwap(dir: string): Promise<string[]> {
   const keep = new Set(manifest.letters.flatMap((l) => [l.pdf.file, l.eml.file, emailPageFile(l)]));
   const removed: string[] = [];
   for (const f of (await readdir(dir)).sort()) {
-    if (RENDER_FILE.test(f) && !keep.has(f)) {
+    if (LETTER_FILE.test(f) && !keep.has(f)) {
       await rm(join(dir, f), { force: true });
       removed.push(f);
       killPoint();

@@ -2,14 +2,13 @@
 // barometer's out folder, atomically. Called by `render` and, with the send
 // journal's status map, by `status`.
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import type { Manifest } from '../../core/letters/manifest.js';
+import { join } from 'node:path';
+import { isSafeFileName, LETTER_FILE, type Manifest } from '../../core/letters/manifest.js';
 import { emailPageFile, PREVIEW_FILE, renderEmailPageHtml, renderPreviewHtml } from '../../core/preview/render-preview.js';
 import type { SendStatusMap } from '../../core/send/send-status.js';
 import { syncDir, writeFileAtomic } from '../letters/write-output.js';
 import { readPreviewTemplates } from './read-preview-templates.js';
 
-const EMAIL_PAGE = /^\d{3}-[a-z0-9-]+\.email\.html$/;
 
 async function writeIfChanged(path: string, content: string): Promise<void> {
   const old = await readFile(path, 'utf8').catch(() => undefined);
@@ -24,12 +23,12 @@ export async function writePreview(dir: string, manifest: Manifest, sendStatus?:
   for (const letter of manifest.letters) {
     const file = emailPageFile(letter);
     // The name comes from the manifest: never let it point outside the folder.
-    if (basename(file) !== file || file.startsWith('.')) throw new Error(`Ugyldigt filnavn i manifestet: ${letter.eml.file}`);
+    if (!isSafeFileName(file)) throw new Error(`Ugyldigt filnavn i manifestet: ${letter.eml.file}`);
     await writeIfChanged(join(dir, file), renderEmailPageHtml(templates, manifest, letter));
     pages.add(file);
   }
   for (const name of await readdir(dir)) {
-    if (EMAIL_PAGE.test(name) && !pages.has(name)) await rm(join(dir, name));
+    if (name.endsWith('.email.html') && LETTER_FILE.test(name) && !pages.has(name)) await rm(join(dir, name));
   }
   const path = join(dir, PREVIEW_FILE);
   await writeFileAtomic(path, renderPreviewHtml(templates, manifest, sendStatus, folderProblems));

@@ -2,7 +2,7 @@
 // the email and the preview page. Pure: template sources come in as strings.
 import Handlebars from 'handlebars';
 import { assessCase, compareCases } from './assess.js';
-import { antalSagerTekst, formatDanishDate, joinDanish } from '../danish.js';
+import { countText, formatDanishDate, joinDanish } from '../danish.js';
 import { boundedSlug, safeFileName } from './parse-values.js';
 import { sha256 } from '../sha256.js';
 import type { Case, Kommune, LetterModel, Problem, TextBlock, ValidatedData } from '../types.js';
@@ -118,7 +118,7 @@ export function composeLetter(data: ValidatedData, kommune: Kommune, cases: read
     journalnummer: b.journalnummer,
     kommune,
     antalSager: antal,
-    antalSagerTekst: antalSagerTekst(antal),
+    antalSagerTekst: countText(antal, 'sag', 'sager'),
     regelListe: joinDanish(ruleSet.sagsbehandlingsregler.map((r) => r.label.toLowerCase())),
     dialogmoede: b.dialogmoede && { ...b.dialogmoede, datoTekst: formatDanishDate(b.dialogmoede.dato) },
     laesMereLinks: b.laesMereLinks,
@@ -141,7 +141,7 @@ export function composeLetter(data: ValidatedData, kommune: Kommune, cases: read
     brevdatoTekst: formatDanishDate(b.brevdato),
     ...(b.journalnummer !== undefined ? { journalnummer: b.journalnummer } : {}),
     antalSager: antal,
-    antalSagerTekst: antalSagerTekst(antal),
+    antalSagerTekst: countText(antal, 'sag', 'sager'),
     sager,
     noegle: {
       retligeMangler: ruleSet.retligeMangler.map(({ label, forklaring, hjemmel, gaelderForTekst }) => ({
@@ -168,7 +168,7 @@ export function composeLetter(data: ValidatedData, kommune: Kommune, cases: read
     pdf: {
       title: `${b.titel} - ${kommune.navn}`,
       author: b.afsender.myndighed,
-      subject: `Ankestyrelsens vurdering af ${antalSagerTekst(antal)} om ${b.emne} efter ${b.lovgrundlag} fra ${kommune.navn}`,
+      subject: `Ankestyrelsens vurdering af ${countText(antal, 'sag', 'sager')} om ${b.emne} efter ${b.lovgrundlag} fra ${kommune.navn}`,
       language: 'da',
       keywords: `${b.titel}; ${kommune.navn}; ${b.emne}`,
     },

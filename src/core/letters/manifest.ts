@@ -10,6 +10,9 @@ import type { LetterModel, Problem } from '../types.js';
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;
 
+/** The files render writes per letter: "<kode>-<slug>" (letterFileBase) with .pdf, .eml and the preview's .email.html. */
+export const LETTER_FILE = /^\d{3}-[a-z0-9-]+\.(pdf|eml|email\.html)$/;
+
 /** A file name the manifest may name: a plain name inside the folder, never a path or a hidden file. */
 export function isSafeFileName(f: string): boolean {
   return f.length > 0 && f.length <= 255 && !/[/\\\0]/.test(f) && !f.startsWith('.');

@@ -2,6 +2,7 @@
 // Only `validateBarometerData` produces Case and Kommune values.
 import { normalizeHeader, normalizeValue, parseDate, parseEnum, parseKommunekode } from './parse-values.js';
 import { TableReader } from './table-reader.js';
+import { hasErrors } from '../problems.js';
 import { validateKommuner } from './validate-kommuner.js';
 import type { Barometer } from './barometer-schema.js';
 import { locateProblems } from './table-source.js';
@@ -321,7 +322,7 @@ export function validateBarometerData(input: ValidationInput): ValidationResult 
 
   // Workbook tables: name sheet and cell as Excel shows them.
   const problems = locateProblems([...kReader.problems, ...sReader.problems], [input.kommuner, input.sager]);
-  if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
+  if (hasErrors(problems)) return { ok: false, problems };
   return {
     ok: true,
     problems,

@@ -11,9 +11,8 @@
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { percent, type FigureRow } from '../letters/assess.js';
-import { formatDanishDate, formatDanishDateTime } from '../danish.js';
+import { countText, formatDanishDate, formatDanishDateTime } from '../danish.js';
 import type { Manifest, ManifestLetter } from '../letters/manifest.js';
-import { countText } from '../problems.js';
 import { lastDelivery } from '../send/journal-fold.js';
 import { versionChange } from '../send/send-plan.js';
 import type { KommuneSendStatus, SendStatusMap } from '../send/send-status.js';

@@ -5,7 +5,7 @@ import type { Problem } from '../types.js';
 import { sha256 } from '../sha256.js';
 
 /** The header block (up to the first empty line), unfolded, as name -> values. */
-export function readHeaders(eml: Uint8Array): Map<string, string[]> {
+export function parseEmlHeaders(eml: Uint8Array): Map<string, string[]> {
   const text = Buffer.from(eml).toString('latin1');
   const end = text.search(/\r?\n\r?\n/);
   const head = end === -1 ? text : text.slice(0, end);
@@ -40,7 +40,7 @@ export interface EmlCheck {
 /** The .eml must be addressed to exactly the recipient, nobody else, and carry the expected Message-ID.
  *  `who` ("173 Lyngby-Taarbæk Kommune") starts each message; `file` is the .eml's name. */
 export function checkEml(eml: Uint8Array, expected: { recipient: string; messageId: string; file?: string; who?: string }): EmlCheck {
-  const h = readHeaders(eml);
+  const h = parseEmlHeaders(eml);
   const problems: Problem[] = [];
   const file = expected.file ?? 'e-mail';
   const problem = (code: string, column: string, text: string): void => {

@@ -1,7 +1,7 @@
 // Danish texts shared by `send` and `status`: what an SMTP error means, who a
 // letter goes to, the totals, and the exact commands to run next. Pure.
 import type { ManifestLetter } from '../letters/manifest.js';
-import { countText } from '../problems.js';
+import { countText } from '../danish.js';
 import type { DataProgress, SmtpErrorClass, SmtpErrorInfo } from './smtp-errors.js';
 import type { VersionChange } from './send-plan.js';
 import type { KommuneSendStatus, SendStatusMap } from './send-status.js';
@@ -38,10 +38,6 @@ export function who(l: Pick<ManifestLetter, 'kommunekode' | 'navn'>, address: st
   return `${l.kommunekode} ${l.navn} <${address}>`;
 }
 
-/** "1,5 s", "12 s". */
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0).replace('.', ',')} s`;
-}
 
 export type LetterState = KommuneSendStatus['state'] | 'rendered';
 

@@ -1,9 +1,8 @@
 // What `send` says before and after a run: the confirmation (how many
 // letters to how many addresses, via which server) and the summary of the
 // whole scope as the journal tells it. Pure: returns lines of Danish text.
-import { formatTime } from '../danish.js';
+import { countText, formatTime, listSome } from '../danish.js';
 import type { Manifest, ManifestLetter } from '../letters/manifest.js';
-import { countText, listSome } from '../problems.js';
 import type { JournalRecord } from './journal-fold.js';
 import {
   newerVersionText,

@@ -3,9 +3,8 @@
 // whether the letter in the folder now is a newer version than the one that
 // went out. Pure; everything about sending comes from the journal (folded),
 // the manifest only says which letters exist now.
-import { formatTime } from '../danish.js';
+import { countText, formatTime } from '../danish.js';
 import type { Manifest } from '../letters/manifest.js';
-import { countText } from '../problems.js';
 import { lastDelivery } from './journal-fold.js';
 import { newerVersionText, STATE_LABEL, type CommandArgs, type LetterState, type Totals } from './send-report.js';
 import { versionChange } from './send-plan.js';
