@@ -5,18 +5,16 @@
 // model.brevdato, and pdfkit derives the document ID from the info dictionary,
 // so the same model always renders to the same bytes.
 //
-// Layout of the per-case table (oversigt): pdfmake's `dontBreakRows` keeps
-// only the first page of a row that is taller than a page and silently drops
-// the rest. So the oversigt is an outer one-column table whose header row and
-// case rows are each a nested five-column table with identical widths; each
-// case is marked `unbreakable` (kept whole on one page, header repeated on
-// every page) unless a conservative estimate says it may not fit on a page, in
-// which case it is allowed to flow across pages so that nothing is lost.
+// Parts: pdf-fonts (the fonts, shared per process), pdf-text (printable
+// text), pdf-style (design constants), pdf-oversigt (the per-case table).
 import { resolve, sep } from 'node:path';
 import pdfmake from 'pdfmake';
-import type { Content, CustomTableLayout, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import type { CaseView, LetterModel, RuleKeyEntry, TextBlock } from '../../core/types.js';
+import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { LetterModel, RuleKeyEntry, TextBlock } from '../../core/types.js';
 import { FONT_DIR, FONT_FILES, fontCoverage, fontData, shareFontsAcrossDocuments } from './pdf-fonts.js';
+import { oversigt } from './pdf-oversigt.js';
+import { A4_WIDTH, BODY_SIZE, KEEP_WITH_NEXT_LIMIT, MUTED, PAGE_MARGINS, RULE, SENDER_WIDTH, SHORT_PARAGRAPH, TEXT } from './pdf-style.js';
+import { printableDeep } from './pdf-text.js';
 
 // ---------------------------------------------------------------------------
 // Fonts and pdfmake policies (module init).
@@ -60,77 +58,6 @@ function ensureFonts(): Set<number> {
 export function prepareRenderer(): void {
   ensureFonts();
 }
-
-// ---------------------------------------------------------------------------
-// Printable text. A character the font has no glyph for would be drawn as
-// glyph 0 (.notdef), which PDF/A forbids (Preflight 3.3.1) and readers show as
-// an empty box. Such characters (emoji, arrows, CJK, control characters) are
-// replaced by U+FFFD; tabs become spaces; text is NFC-normalised so that a
-// decomposed "å" (a + ring, common from macOS) becomes one glyph.
-
-const REPLACEMENT_CHARACTER = '\uFFFD';
-
-function printable(text: string, glyphs: Set<number>): string {
-  let out = '';
-  for (const ch of text.normalize('NFC').replace(/\r\n?/g, '\n').replace(/\t/g, ' ')) {
-    const cp = ch.codePointAt(0) ?? 0;
-    out += ch === '\n' || (cp >= 0x20 && glyphs.has(cp)) ? ch : REPLACEMENT_CHARACTER;
-  }
-  return out;
-}
-
-/** A deep copy of `value` with every string made printable. */
-function printableDeep<T>(value: T, glyphs: Set<number>): T {
-  if (typeof value === 'string') return printable(value, glyphs) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => printableDeep(v, glyphs)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableDeep(v, glyphs)])) as T;
-  }
-  return value;
-}
-
-// ---------------------------------------------------------------------------
-// Design constants.
-
-const PAGE_MARGINS: [number, number, number, number] = [50, 56, 50, 64]; // left, top, right, bottom
-const A4_WIDTH = 595.28;
-const A4_HEIGHT = 841.89;
-const TEXT = '#1a1a1a';
-const MUTED = '#555555';
-const RULE = '#9a9a9a';
-const LIGHT_RULE = '#c8c8c8';
-const HEADER_FILL = '#e4e4e4';
-const ZEBRA_FILL = '#f4f4f4';
-
-const BODY_SIZE = 10.5;
-const TABLE_SIZE = 8.5;
-const TABLE_LINE_HEIGHT = 1.15;
-
-/**
- * Oversigt columns: Sagsnr. | (1) | (2) | (3) takes the rest | (4). Content
- * widths (pdfmake adds the cell padding), sized so that the common values fit
- * on one line at 8.5 pt: "28. september 2022" (75.7 pt), "Sagsbehandlingstid:
- * Kan ikke vurderes" (145.3 pt), "Begrundelse: ikke væsentlig betydning"
- * (144.2 pt; the '*' column gets 149), "HSB23-0001" (48.4 pt bold).
- */
-const COL = { sagsnr: 50, dato: 78, overholder: 42, regler: 146 } as const;
-const TABLE_WIDTHS = [COL.sagsnr, COL.dato, COL.overholder, '*', COL.regler];
-const TABLE_HEADERS = [
-  'Sagsnr.',
-  '(1) Afgørelsesdato',
-  '(2) Lever op til regler og praksis',
-  '(3) Retlige mangler',
-  '(4) Sagsbehandlingsregler',
-];
-const CELL_PAD_X = 3;
-const CELL_PAD_Y = 3;
-/** Sender block: fits "handicapsagsbarometer@ankestyrelsen.example" (186 pt at 8.5 pt). */
-const SENDER_WIDTH = 190;
-
-/** Paragraphs up to this length are kept on one page (orphan/widow control). */
-const SHORT_PARAGRAPH = 400;
-/** A heading is kept with the following block only when that block is at most this long. */
-const KEEP_WITH_NEXT_LIMIT = 1500;
 
 // ---------------------------------------------------------------------------
 // Letterhead and footer.
@@ -229,128 +156,6 @@ function blockLength(block: TextBlock): number {
   if (block.type === 'paragraph' || block.type === 'heading') return block.text.length;
   if (block.type === 'list') return block.items.reduce((n, i) => n + i.length, 0);
   return Number.POSITIVE_INFINITY;
-}
-
-// ---------------------------------------------------------------------------
-// Oversigt: the per-case table.
-
-/** Layout of the nested five-column tables (header and one per case). */
-function innerLayout(fill: string | null, lineAbove: boolean, lineBelow: { width: number; color: string }): CustomTableLayout {
-  return {
-    hLineWidth: (i, node) => (i === 0 ? (lineAbove ? 0.75 : 0) : i === node.table.body.length ? lineBelow.width : 0),
-    hLineColor: (i) => (i === 0 ? RULE : lineBelow.color),
-    vLineWidth: () => 0,
-    paddingLeft: () => CELL_PAD_X,
-    paddingRight: () => CELL_PAD_X,
-    paddingTop: (i) => (i === 0 ? CELL_PAD_Y + 1 : 0),
-    paddingBottom: (i, node) => (i === node.table.body.length - 1 ? CELL_PAD_Y + 1 : CELL_PAD_Y),
-    fillColor: () => fill,
-  };
-}
-
-/** Layout of the outer one-column table: invisible, no padding. */
-const OUTER_LAYOUT: CustomTableLayout = {
-  hLineWidth: () => 0,
-  vLineWidth: () => 0,
-  paddingLeft: () => 0,
-  paddingRight: () => 0,
-  paddingTop: () => 0,
-  paddingBottom: () => 0,
-};
-
-function headerTable(): Content {
-  return {
-    table: { widths: TABLE_WIDTHS, body: [TABLE_HEADERS.map((h) => ({ text: h, bold: true }))] },
-    layout: innerLayout(HEADER_FILL, true, { width: 0.75, color: RULE }),
-  };
-}
-
-function caseCells(c: CaseView): TableCell[] {
-  const mangler: Content =
-    c.mangler.length === 0 ? { text: 'Ingen' } : { stack: c.mangler.map((m) => ({ text: `${m.label}: ${m.betydning}` })) };
-  const regler: Content =
-    c.regler.length === 0 ? { text: 'Ingen' } : { stack: c.regler.map((r) => ({ text: `${r.label}: ${r.vurdering}` })) };
-  return [
-    { text: c.sagsnummer, bold: true },
-    { stack: [{ text: c.afgoerelsesdatoTekst }, { text: c.afgoerelse, color: MUTED }] },
-    { text: c.overholder },
-    mangler,
-    regler,
-  ];
-}
-
-function bemaerkningCell(text: string): TableCell[] {
-  return [
-    {
-      colSpan: 5,
-      preserveLeadingSpaces: true,
-      text: [{ text: 'Bemærkning: ', bold: true }, { text }],
-    },
-    {},
-    {},
-    {},
-    {},
-  ];
-}
-
-/** Upper bound of a glyph's advance in Roboto (Regular and Medium), in em.
- *  Measured: capitals, "@", "%", "m", "w", "æ", "œ" are up to 0.96 em, every other
- *  Latin character at most 0.62 em; Danish prose averages 0.45 em. */
-function charWidthEm(ch: string): number {
-  if (ch !== ch.toLowerCase() || /[@%&~mwæœ¤©®¼½¾ĳŵ]/.test(ch) || (ch.codePointAt(0) ?? 0) > 0x24f) return 1;
-  return 0.65;
-}
-
-/** Conservative (i.e. high) estimate of the number of lines `text` needs in `width` points. */
-function estimateLines(text: string, width: number): number {
-  const usable = Math.max(1, width * 0.85); // word wrapping wastes part of each line
-  return text.split('\n').reduce((n, part) => {
-    let w = 0;
-    for (const ch of part) w += charWidthEm(ch) * TABLE_SIZE;
-    return n + Math.max(1, Math.ceil(w / usable));
-  }, 0);
-}
-
-/** Conservative estimate of a case's height in points (main row + bemærkning). */
-function estimateCaseHeight(c: CaseView, tableWidth: number): number {
-  const line = TABLE_SIZE * TABLE_LINE_HEIGHT * 1.25; // Roboto's line box is ~1.17 em
-  const manglerWidth = tableWidth - 10 * CELL_PAD_X - COL.sagsnr - COL.dato - COL.overholder - COL.regler;
-  const main = Math.max(
-    estimateLines(c.sagsnummer, COL.sagsnr),
-    estimateLines(c.afgoerelsesdatoTekst, COL.dato) + estimateLines(c.afgoerelse, COL.dato),
-    estimateLines(c.overholder, COL.overholder),
-    c.mangler.reduce((n, m) => n + estimateLines(`${m.label}: ${m.betydning}`, manglerWidth), 0),
-    c.regler.reduce((n, r) => n + estimateLines(`${r.label}: ${r.vurdering}`, COL.regler), 0),
-  );
-  const remark = c.bemaerkning ? estimateLines(`Bemærkning: ${c.bemaerkning}`, tableWidth - 2 * CELL_PAD_X) : 0;
-  return (main + remark) * line + 4 * CELL_PAD_Y + 4;
-}
-
-function oversigt(model: LetterModel, contentWidth: number): Content {
-  // Room for one case: the page body minus the repeated header row (estimated
-  // generously at five wrapped lines).
-  const headerHeight = 5 * TABLE_SIZE * TABLE_LINE_HEIGHT * 1.2 + 2 * CELL_PAD_Y + 4;
-  const room = A4_HEIGHT - PAGE_MARGINS[1] - PAGE_MARGINS[3] - headerHeight;
-  const rows: TableCell[][] = [[headerTable()]];
-  model.sager.forEach((c, i) => {
-    const body: TableCell[][] = [caseCells(c)];
-    if (c.bemaerkning !== undefined && c.bemaerkning !== '') body.push(bemaerkningCell(c.bemaerkning));
-    const fits = estimateCaseHeight(c, contentWidth) <= room;
-    rows.push([
-      {
-        table: { widths: TABLE_WIDTHS, body },
-        layout: innerLayout(i % 2 === 1 ? ZEBRA_FILL : null, false, { width: 0.5, color: LIGHT_RULE }),
-        ...(fits ? { unbreakable: true } : {}),
-      },
-    ]);
-  });
-  return {
-    table: { widths: ['*'], headerRows: 1, body: rows },
-    layout: OUTER_LAYOUT,
-    fontSize: TABLE_SIZE,
-    lineHeight: TABLE_LINE_HEIGHT,
-    margin: [0, 2, 0, 12],
-  };
 }
 
 // ---------------------------------------------------------------------------

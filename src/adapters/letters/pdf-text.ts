@@ -1,0 +1,121 @@
+// Text as the letter prints it. A character the font has no glyph for would be drawn as
+// glyph 0 (.notdef), which PDF/A forbids (Preflight 3.3.1) and readers show as
+// an empty box. Such characters (emoji, arrows, CJK, control characters) are
+// replaced by U+FFFD; tabs become spaces; text is NFC-normalised so that a
+// decomposed "å" (a + ring, common from macOS) becomes one glyph.
+
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+function printable(text: string, glyphs: Set<number>): string {
+  let out = '';
+  for (const ch of text.normalize('NFC').replace(/\r\n?/g, '\n').replace(/\t/g, ' ')) {
+    const cp = ch.codePointAt(0) ?? 0;
+    out += ch === '\n' || (cp >= 0x20 && glyphs.has(cp)) ? ch : REPLACEMENT_CHARACTER;
+  }
+  return out;
+}
+
+/** A deep copy of `value` with every string made printable with the letter fonts (`glyphs`: what they can show). */
+export function printableDeep<T>(value: T, glyphs: Set<number>): T {
+  if (typeof value === 'string') return printable(value, glyphs) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => printableDeep(v, glyphs)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableDeep(v, glyphs)])) as T;
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------
+// Line breaking of URLs and long tokens (issue 8 point 6, issue 9 point 3).
+//
+// - A URL becomes a link (a URI link annotation; pdfkit gives it the Print
+//   flag, F=4, which PDF/A-1 requires) and is kept whole: pdfmake would
+//   otherwise wrap it after hyphens and slashes (UAX #14), and a copied link
+//   would be wrong. Only a URL too wide for any line is broken, then between
+//   any two characters, never with a hyphen added.
+// - A token too wide for any line (a long word without spaces) may break
+//   between any two characters. pdfmake can split such a word itself, but it
+//   measures every candidate prefix (slow for long tokens) and, when it lays
+//   out the same text twice (a case kept together on one page), the split
+//   word's text is lost after its first lines.
+// Text without either stays a plain string, so it renders as before.
+
+/** Where text goes: the width of its column and its font size, in points. */
+export interface TextRoom {
+  width: number;
+  size: number;
+  bold?: boolean;
+}
+
+/** A pdfmake inline text piece (wordBreak is pdfmake 0.3's, not in its types). */
+export interface TextPiece {
+  text: string;
+  link?: string;
+  noWrap?: boolean;
+  wordBreak?: 'break-all';
+}
+
+/** Estimated width of `text` in points (sum of glyph advances). */
+export type MeasureText = (text: string, size: number, bold: boolean) => number;
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`{}|\\^]+/g;
+/** Estimates are sums of advances without kerning; keep a margin. */
+const FITS = 0.95;
+
+/** A URL as the annotation's URI: ASCII only (PDF 1.4 §8.5.3), or undefined if it is not a URL. */
+function uri(url: string): string | undefined {
+  try {
+    return new URL(url).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The URL at the start of `candidate` without trailing sentence punctuation (a ")" stays if it closes a "(" in the URL). */
+function trimUrl(candidate: string): string {
+  let url = candidate;
+  for (;;) {
+    const last = url.at(-1) ?? '';
+    if (/[.,;:!?'"\]]/.test(last)) url = url.slice(0, -1);
+    else if (last === ')' && (url.match(/\(/g)?.length ?? 0) < (url.match(/\)/g)?.length ?? 0)) url = url.slice(0, -1);
+    else return url;
+  }
+}
+
+/** pdfmake text for `text` in `room`: a plain string, or pieces with links and breakable tokens. */
+export function flowText(text: string, room: TextRoom, measure: MeasureText): string | TextPiece[] {
+  const pieces: TextPiece[] = [];
+  let plain = '';
+  let special = false;
+  const fits = (s: string) => measure(s, room.size, room.bold ?? false) <= room.width * FITS;
+  const flush = () => {
+    if (plain) pieces.push({ text: plain });
+    plain = '';
+  };
+  const addPlain = (s: string) => {
+    let last = 0;
+    for (const m of s.matchAll(/\S+/g)) {
+      if (fits(m[0])) continue;
+      plain += s.slice(last, m.index);
+      flush();
+      pieces.push({ text: m[0], wordBreak: 'break-all' });
+      special = true;
+      last = m.index + m[0].length;
+    }
+    plain += s.slice(last);
+  };
+  let last = 0;
+  for (const m of text.matchAll(URL_PATTERN)) {
+    const url = trimUrl(m[0]);
+    const href = uri(url);
+    if (!href) continue;
+    addPlain(text.slice(last, m.index));
+    flush();
+    pieces.push(fits(url) ? { text: url, link: href, noWrap: true } : { text: url, link: href, wordBreak: 'break-all' });
+    special = true;
+    last = m.index + url.length;
+  }
+  addPlain(text.slice(last));
+  flush();
+  return special ? pieces : text;
+}
