@@ -65,6 +65,7 @@ interface GlyphRun {
 }
 interface FontkitFont {
   characterSet: number[];
+  unitsPerEm: number;
   getGlyph(id: number, codePoints?: number[]): Glyph | null;
   glyphForCodePoint(cp: number): Glyph;
 }
@@ -102,6 +103,8 @@ interface Face {
   /** Glyph id -> the code point sequence it was requested with (key), or MANY. */
   requestedAs: Map<number, string>;
   words: Map<string, SharedWord>;
+  /** Code point -> advance width (font units), for estimates. */
+  advances: Map<number, number>;
   /** Text -> advance width (font units) and its words' glyph requests, for texts whose words are all shared. */
   widths: Map<string, { width: number; requests: [number, number[]][] }>;
 }
@@ -180,7 +183,7 @@ function ensureFaces(): Map<string, Face> {
   for (const file of Object.values(FONT_FILES)) {
     const data = readFileSync(join(FONT_DIR, file));
     const font = fontkit.create(data);
-    const face: Face = { data, font, requestedAs: new Map(), words: new Map(), widths: new Map() };
+    const face: Face = { data, font, requestedAs: new Map(), advances: new Map(), words: new Map(), widths: new Map() };
     for (const id of cmapAmbiguousGlyphs(font)) face.requestedAs.set(id, MANY);
     hookGetGlyph(face);
     loaded.set(file, face);
@@ -226,6 +229,25 @@ export function fontCoverage(): Set<number> {
   }
   coverage = common ?? new Set();
   return coverage;
+}
+
+/**
+ * Width of `text` in points as the sum of its glyphs' advances (no kerning,
+ * no ligatures): an estimate for line-breaking decisions, not for layout.
+ */
+export function textWidth(text: string, size: number, bold: boolean): number {
+  const face = ensureFaces().get(bold ? FONT_FILES.bold : FONT_FILES.normal) as Face;
+  let units = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    let advance = face.advances.get(cp);
+    if (advance === undefined) {
+      advance = face.font.glyphForCodePoint(cp).advanceWidth;
+      face.advances.set(cp, advance);
+    }
+    units += advance;
+  }
+  return (units * size) / face.font.unitsPerEm;
 }
 
 // ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 // allowed to flow across pages so that nothing is lost.
 import type { Content, CustomTableLayout, TableCell } from 'pdfmake/interfaces.js';
 import type { CaseView, LetterModel } from '../../core/types.js';
+import { flowText, inlineText } from './pdf-text.js';
 import {
   A4_HEIGHT,
   CELL_PAD_X,
@@ -57,26 +58,37 @@ function headerTable(): Content {
   };
 }
 
-function caseCells(c: CaseView): TableCell[] {
+/** Cell text in a column `width` points wide: links and breakable long tokens (pdf-text.ts). */
+function cell(text: string, width: number, bold = false): Content {
+  return flowText(text, { width, size: TABLE_SIZE, bold }) as unknown as Content;
+}
+
+function manglerWidth(tableWidth: number): number {
+  return tableWidth - 10 * CELL_PAD_X - COL.sagsnr - COL.dato - COL.overholder - COL.regler;
+}
+
+function caseCells(c: CaseView, tableWidth: number): TableCell[] {
   const mangler: Content =
-    c.mangler.length === 0 ? { text: 'Ingen' } : { stack: c.mangler.map((m) => ({ text: `${m.label}: ${m.betydning}` })) };
+    c.mangler.length === 0
+      ? { text: 'Ingen' }
+      : { stack: c.mangler.map((m) => ({ text: cell(`${m.label}: ${m.betydning}`, manglerWidth(tableWidth)) })) };
   const regler: Content =
-    c.regler.length === 0 ? { text: 'Ingen' } : { stack: c.regler.map((r) => ({ text: `${r.label}: ${r.vurdering}` })) };
+    c.regler.length === 0 ? { text: 'Ingen' } : { stack: c.regler.map((r) => ({ text: cell(`${r.label}: ${r.vurdering}`, COL.regler) })) };
   return [
-    { text: c.sagsnummer, bold: true },
-    { stack: [{ text: c.afgoerelsesdatoTekst }, { text: c.afgoerelse, color: MUTED }] },
-    { text: c.overholder },
+    { text: cell(c.sagsnummer, COL.sagsnr, true), bold: true },
+    { stack: [{ text: cell(c.afgoerelsesdatoTekst, COL.dato) }, { text: cell(c.afgoerelse, COL.dato), color: MUTED }] },
+    { text: cell(c.overholder, COL.overholder) },
     mangler,
     regler,
   ];
 }
 
-function bemaerkningCell(text: string): TableCell[] {
+function bemaerkningCell(text: string, tableWidth: number): TableCell[] {
   return [
     {
       colSpan: 5,
       preserveLeadingSpaces: true,
-      text: [{ text: 'Bemærkning: ', bold: true }, { text }],
+      text: [{ text: 'Bemærkning: ', bold: true }, ...inlineText(text, { width: tableWidth - 2 * CELL_PAD_X, size: TABLE_SIZE })] as unknown as Content[],
     },
     {},
     {},
@@ -106,12 +118,11 @@ function estimateLines(text: string, width: number): number {
 /** Conservative estimate of a case's height in points (main row + bemærkning). */
 function estimateCaseHeight(c: CaseView, tableWidth: number): number {
   const line = TABLE_SIZE * TABLE_LINE_HEIGHT * 1.25; // Roboto's line box is ~1.17 em
-  const manglerWidth = tableWidth - 10 * CELL_PAD_X - COL.sagsnr - COL.dato - COL.overholder - COL.regler;
   const main = Math.max(
     estimateLines(c.sagsnummer, COL.sagsnr),
     estimateLines(c.afgoerelsesdatoTekst, COL.dato) + estimateLines(c.afgoerelse, COL.dato),
     estimateLines(c.overholder, COL.overholder),
-    c.mangler.reduce((n, m) => n + estimateLines(`${m.label}: ${m.betydning}`, manglerWidth), 0),
+    c.mangler.reduce((n, m) => n + estimateLines(`${m.label}: ${m.betydning}`, manglerWidth(tableWidth)), 0),
     c.regler.reduce((n, r) => n + estimateLines(`${r.label}: ${r.vurdering}`, COL.regler), 0),
   );
   const remark = c.bemaerkning ? estimateLines(`Bemærkning: ${c.bemaerkning}`, tableWidth - 2 * CELL_PAD_X) : 0;
@@ -125,8 +136,8 @@ export function oversigt(model: LetterModel, contentWidth: number): Content {
   const room = A4_HEIGHT - PAGE_MARGINS[1] - PAGE_MARGINS[3] - headerHeight;
   const rows: TableCell[][] = [[headerTable()]];
   model.sager.forEach((c, i) => {
-    const body: TableCell[][] = [caseCells(c)];
-    if (c.bemaerkning !== undefined && c.bemaerkning !== '') body.push(bemaerkningCell(c.bemaerkning));
+    const body: TableCell[][] = [caseCells(c, contentWidth)];
+    if (c.bemaerkning !== undefined && c.bemaerkning !== '') body.push(bemaerkningCell(c.bemaerkning, contentWidth));
     const fits = estimateCaseHeight(c, contentWidth) <= room;
     rows.push([
       {

@@ -4,6 +4,8 @@
 // replaced by U+FFFD; tabs become spaces; text is NFC-normalised so that a
 // decomposed "å" (a + ring, common from macOS) becomes one glyph.
 
+import { textWidth } from './pdf-fonts.js';
+
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
 function printable(text: string, glyphs: Set<number>): string {
@@ -55,9 +57,6 @@ export interface TextPiece {
   wordBreak?: 'break-all';
 }
 
-/** Estimated width of `text` in points (sum of glyph advances). */
-export type MeasureText = (text: string, size: number, bold: boolean) => number;
-
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`{}|\\^]+/g;
 /** Estimates are sums of advances without kerning; keep a margin. */
 const FITS = 0.95;
@@ -83,11 +82,11 @@ function trimUrl(candidate: string): string {
 }
 
 /** pdfmake text for `text` in `room`: a plain string, or pieces with links and breakable tokens. */
-export function flowText(text: string, room: TextRoom, measure: MeasureText): string | TextPiece[] {
+export function flowText(text: string, room: TextRoom): string | TextPiece[] {
   const pieces: TextPiece[] = [];
   let plain = '';
   let special = false;
-  const fits = (s: string) => measure(s, room.size, room.bold ?? false) <= room.width * FITS;
+  const fits = (s: string) => textWidth(s, room.size, room.bold ?? false) <= room.width * FITS;
   const flush = () => {
     if (plain) pieces.push({ text: plain });
     plain = '';
@@ -118,4 +117,21 @@ export function flowText(text: string, room: TextRoom, measure: MeasureText): st
   addPlain(text.slice(last));
   flush();
   return special ? pieces : text;
+}
+
+/**
+ * flowText as inline pieces carrying `style`, for text that is itself part
+ * of a line of several styled pieces (pdfmake drops the style of a piece
+ * whose text is an array).
+ */
+export function inlineText(text: string, room: TextRoom, style: Record<string, unknown> = {}): Record<string, unknown>[] {
+  const flowed = flowText(text, room);
+  return typeof flowed === 'string' ? [{ text: flowed, ...style }] : flowed.map((piece) => ({ ...style, ...piece }));
+}
+
+/** A URL for a link from a web address that may lack its scheme ("ast.dk"). */
+export function webLink(address: string): string | undefined {
+  const trimmed = address.trim();
+  if (!trimmed || /\s/.test(trimmed)) return undefined;
+  return uri(/^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`);
 }

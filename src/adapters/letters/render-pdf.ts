@@ -11,10 +11,11 @@ import { resolve, sep } from 'node:path';
 import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { LetterModel, RuleKeyEntry, TextBlock } from '../../core/types.js';
-import { FONT_DIR, FONT_FILES, fontCoverage, fontData, shareFontsAcrossDocuments } from './pdf-fonts.js';
+import { FONT_DIR, FONT_FILES, fontCoverage, fontData, shareFontsAcrossDocuments, textWidth } from './pdf-fonts.js';
 import { oversigt } from './pdf-oversigt.js';
+import { installLinearLineBreaking } from './pdfmake-lines.js';
 import { A4_WIDTH, BODY_SIZE, KEEP_WITH_NEXT_LIMIT, MUTED, PAGE_MARGINS, RULE, SENDER_WIDTH, SHORT_PARAGRAPH, TEXT } from './pdf-style.js';
-import { printableDeep } from './pdf-text.js';
+import { flowText, inlineText, printableDeep, webLink, type TextPiece } from './pdf-text.js';
 
 // ---------------------------------------------------------------------------
 // Fonts and pdfmake policies (module init).
@@ -49,6 +50,7 @@ function ensureFonts(): Set<number> {
     if (!vfs) throw new Error('pdfmake has no virtual file system (unexpected pdfmake version)');
     for (const { file, data } of fontData()) vfs.writeFileSync(VFS_PREFIX + file, data);
     shareFontsAcrossDocuments();
+    installLinearLineBreaking();
     fontsReady = true;
   }
   return fontCoverage();
@@ -62,14 +64,35 @@ export function prepareRenderer(): void {
 // ---------------------------------------------------------------------------
 // Letterhead and footer.
 
+const CONTENT_WIDTH = A4_WIDTH - PAGE_MARGINS[0] - PAGE_MARGINS[2];
+const KEY_SIZE = 10;
+
+
+/** pdfmake's text value for `text` in a column `width` points wide (links, breakable long tokens). */
+function flow(text: string, width: number, size: number, bold = false): string | Content {
+  return flowText(text, { width, size, bold }) as string | TextPiece[] as string | Content;
+}
+
+/** Width of the recipient column of the letterhead (it has a 12 pt gap before the sender block). */
+const RECIPIENT_WIDTH = A4_WIDTH - PAGE_MARGINS[0] - PAGE_MARGINS[2] - SENDER_WIDTH - 12;
+const SENDER_SIZE = 8.5;
+
+/** The sender's web address, a link even without "https://" in front (issue 8 point 6). */
+function webLine(address: string): Content {
+  const href = webLink(address);
+  if (!href) return { text: flow(address, SENDER_WIDTH, SENDER_SIZE) };
+  const whole = textWidth(address, SENDER_SIZE, false) <= SENDER_WIDTH * 0.95;
+  return { text: address, link: href, ...(whole ? { noWrap: true } : { wordBreak: 'break-all' }) } as Content;
+}
+
 function letterhead(model: LetterModel): Content[] {
   const a = model.afsender;
   const k = model.kommune;
   const senderLines: Content[] = [
-    ...a.adresse.map((line) => ({ text: line })),
-    { text: `Telefon ${a.telefon}`, margin: [0, 4, 0, 0] },
-    { text: a.email },
-    ...(a.web ? [{ text: a.web }] : []),
+    ...a.adresse.map((line) => ({ text: flow(line, SENDER_WIDTH, SENDER_SIZE) })),
+    { text: flow(`Telefon ${a.telefon}`, SENDER_WIDTH, SENDER_SIZE), margin: [0, 4, 0, 0] },
+    { text: flow(a.email, SENDER_WIDTH, SENDER_SIZE) },
+    ...(a.web ? [webLine(a.web)] : []),
   ];
   return [
     {
@@ -78,15 +101,15 @@ function letterhead(model: LetterModel): Content[] {
           width: '*',
           margin: [0, 58, 12, 0],
           stack: [
-            { text: k.navn, bold: true },
-            ...(k.adresse ? [{ text: k.adresse }] : []),
-            { text: `${k.postnummer} ${k.by}`.trim() },
+            { text: flow(k.navn, RECIPIENT_WIDTH, BODY_SIZE, true), bold: true },
+            ...(k.adresse ? [{ text: flow(k.adresse, RECIPIENT_WIDTH, BODY_SIZE) }] : []),
+            { text: flow(`${k.postnummer} ${k.by}`.trim(), RECIPIENT_WIDTH, BODY_SIZE) },
           ],
         },
         {
           width: SENDER_WIDTH,
           stack: [
-            { text: a.myndighed, fontSize: 18, bold: true, characterSpacing: 0.2 },
+            { text: flow(a.myndighed, SENDER_WIDTH * 0.9, 18, true), fontSize: 18, bold: true, characterSpacing: 0.2 },
             {
               canvas: [{ type: 'line', x1: 0, y1: 0, x2: SENDER_WIDTH, y2: 0, lineWidth: 0.75, lineColor: RULE }],
               margin: [0, 5, 0, 6],
@@ -109,7 +132,7 @@ function footer(model: LetterModel): TDocumentDefinitions['footer'] {
     fontSize: 8,
     color: MUTED,
     columns: [
-      { text: left, width: '*' },
+      { text: flow(left, CONTENT_WIDTH - 70, 8), width: '*' },
       { text: `Side ${currentPage} af ${pageCount}`, width: 'auto', alignment: 'right' },
     ],
   });
@@ -120,13 +143,13 @@ function footer(model: LetterModel): TDocumentDefinitions['footer'] {
 
 function heading(block: Extract<TextBlock, { type: 'heading' }>, first: boolean): Content {
   return block.level === 1
-    ? { text: block.text, fontSize: 14, bold: true, lineHeight: 1.15, margin: [0, first ? 0 : 14, 0, 10] }
-    : { text: block.text, fontSize: 11.5, bold: true, lineHeight: 1.15, margin: [0, first ? 0 : 10, 0, 5] };
+    ? { text: flow(block.text, CONTENT_WIDTH, 14, true), fontSize: 14, bold: true, lineHeight: 1.15, margin: [0, first ? 0 : 14, 0, 10] }
+    : { text: flow(block.text, CONTENT_WIDTH, 11.5, true), fontSize: 11.5, bold: true, lineHeight: 1.15, margin: [0, first ? 0 : 10, 0, 5] };
 }
 
 function paragraph(text: string): Content {
   return {
-    text,
+    text: flow(text, CONTENT_WIDTH, BODY_SIZE),
     margin: [0, 0, 0, 8],
     ...(text.length <= SHORT_PARAGRAPH ? { unbreakable: true } : {}),
   };
@@ -143,7 +166,7 @@ function list(items: string[]): Content {
       return {
         columns: [
           { text: marker, width: 18 },
-          { text, width: '*' },
+          { text: flow(text, CONTENT_WIDTH - 18, BODY_SIZE), width: '*' },
         ],
         margin: [0, 0, 0, 4],
         ...(item.length <= SHORT_PARAGRAPH ? { unbreakable: true } : {}),
@@ -164,10 +187,15 @@ function blockLength(block: TextBlock): number {
 function keyEntry(e: RuleKeyEntry): Content {
   const gaelder = e.gaelderForTekst?.trim();
   const parts: Content[] = [
-    { text: [{ text: e.label, bold: true }, { text: ` (${e.hjemmel})`, color: MUTED }] },
-    { text: e.forklaring },
+    {
+      text: [
+        ...inlineText(e.label, { width: CONTENT_WIDTH, size: KEY_SIZE, bold: true }, { bold: true }),
+        ...inlineText(` (${e.hjemmel})`, { width: CONTENT_WIDTH, size: KEY_SIZE }, { color: MUTED }),
+      ] as unknown as Content[],
+    },
+    { text: flow(e.forklaring, CONTENT_WIDTH, KEY_SIZE) },
   ];
-  if (gaelder) parts.push({ text: `Gælder ${gaelder}${/[.!?]$/.test(gaelder) ? '' : '.'}`, italics: true });
+  if (gaelder) parts.push({ text: flow(`Gælder ${gaelder}${/[.!?]$/.test(gaelder) ? '' : '.'}`, CONTENT_WIDTH, KEY_SIZE), italics: true });
   const length = e.label.length + e.hjemmel.length + e.forklaring.length + (gaelder?.length ?? 0);
   return { stack: parts, margin: [0, 0, 0, 7], ...(length <= KEEP_WITH_NEXT_LIMIT ? { unbreakable: true } : {}) };
 }
@@ -183,7 +211,7 @@ function noegle(model: LetterModel): Content[] {
   };
   section('Retlige mangler', model.noegle.retligeMangler);
   section('Sagsbehandlingsregler', model.noegle.sagsbehandlingsregler);
-  return chunks.map((c) => ({ stack: [c], fontSize: 10 }));
+  return chunks.map((c) => ({ stack: [c], fontSize: KEY_SIZE }));
 }
 
 // ---------------------------------------------------------------------------

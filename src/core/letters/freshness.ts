@@ -13,7 +13,7 @@ import type { LetterInputs, Manifest, ManifestLetter } from './manifest.js';
  * the same input gives other letter bytes (PDF layout, email composition),
  * so letters written by the older renderer count as stale.
  */
-export const RENDERER_VERSION = 'kommunebrev-brev-1';
+export const RENDERER_VERSION = 'kommunebrev-brev-2';
 
 /** JSON with object keys sorted, so the hash depends on values only, not on key order. */
 export function canonicalJson(value: unknown): string {
