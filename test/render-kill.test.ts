@@ -7,6 +7,7 @@
 // depends on timing: every outcome of a kill is classified the same way.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/core/sha256.js';
@@ -154,6 +155,14 @@ describe('a render killed at any step', () => {
       }
     }
     expect(committed).toBeGreaterThan(0);
+  }, HEAVY);
+
+  it('killed before it staged anything: only its lock is left, and the next command clears it', async () => {
+    const f = copy();
+    // The pid of a process that has ended: the lock's holder is gone.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(f.dir, 'render.lock'), `${JSON.stringify({ pid: dead, host: hostname(), started: new Date().toISOString() })}\n`);
+    await settleAndCheck(f, 'old');
   }, HEAVY);
 
   it('killed from outside at random moments, the same holds', async () => {

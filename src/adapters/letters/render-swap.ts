@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { LETTER_FILE, MANIFEST_FILE, parseManifest } from '../../core/letters/manifest.js';
 import { emailPageFile, PREVIEW_FILE } from '../../core/preview/render-preview.js';
 import { PREVIEW_TEMPLATES_DIR } from '../preview/read-preview-templates.js';
-import { acquireRenderLock, inspectRenderLock, type RenderLockHolder } from './render-lock.js';
+import { acquireRenderLock, inspectRenderLock, RENDER_LOCK_FILE, type RenderLockHolder } from './render-lock.js';
 import { killPoint, syncDir, writeFileAtomic } from './write-output.js';
 
 export const STAGING_DIR = '.render-staging';
@@ -112,7 +112,16 @@ export async function recoverRender(dir: string): Promise<string[]> {
 export async function settleOutputFolder(dir: string): Promise<Settled> {
   if (!(await exists(join(dir, STAGING_DIR)))) {
     const holder = await inspectRenderLock(dir);
-    return holder ? { state: 'rendering', holder } : { state: 'ready', notes: [] };
+    if (holder) return { state: 'rendering', holder };
+    // A render killed before it staged anything leaves only its lock: take
+    // the stale lock over and let it go, so the folder is left as clean as
+    // the previous render left it.
+    if (await exists(join(dir, RENDER_LOCK_FILE))) {
+      const stale = await acquireRenderLock(dir);
+      if (!stale.ok) return { state: 'rendering', holder: stale.holder };
+      await stale.release();
+    }
+    return { state: 'ready', notes: [] };
   }
   const lock = await acquireRenderLock(dir);
   if (!lock.ok) return { state: 'rendering', holder: lock.holder };
