@@ -1,11 +1,12 @@
 // Part of npm run bench: renders a barometer through `render` (after read →
 // validate) in a fresh process and prints one JSON line: time per letter and
 // memory. `node scripts/bench/scale.mjs example` renders the example
-// barometer; `node scripts/bench/scale.mjs 10000` a generated barometer of
-// 10,000 letters (made in memory, never written to data/). kommuner.csv
-// allows kommunekoder up to 999, so a barometer this large cannot be a CSV
-// file; the generated one enters right after validation, with kommunekoder
-// 1000, 1001, … and the example's kommuner and cases repeated.
+// barometer; `node scripts/bench/scale.mjs 10000` 10,000 generated letters
+// (made in memory, never written to data/): the example's kommuner and cases
+// repeated. A kommunekode has three digits, so one barometer holds at most
+// 999 letters; 10,000 letters are rendered as consecutive generated
+// barometers of 999 (ids …-del-1, …-del-2, …) in one process, each entering
+// `render` right after validation.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ const what = process.argv[2] ?? 'example';
 const loaded = await loadBarometer(DATA);
 if (!loaded.ok) throw new Error(`${DATA} is invalid`);
 
-function generate(data, n) {
+function generate(data, n, part) {
   const byKode = new Map();
   for (const c of data.cases) byKode.set(c.kommunekode, [...(byKode.get(c.kommunekode) ?? []), c]);
   const sources = data.kommuner.filter((k) => byKode.has(k.kode));
@@ -26,21 +27,27 @@ function generate(data, n) {
   const cases = [];
   for (let i = 0; i < n; i++) {
     const src = sources[i % sources.length];
-    const kode = String(1000 + i);
-    kommuner.push({ ...src, kode, navn: `${src.navn} ${Math.floor(i / sources.length) + 1}`, row: i + 2 });
-    for (const c of byKode.get(src.kode)) cases.push({ ...c, kommunekode: kode, sagsnummer: `${c.sagsnummer}-${i}`, row: cases.length + 2 });
+    const kode = String(i + 1).padStart(3, '0');
+    kommuner.push({ ...src, kode, navn: `${src.navn} ${part}-${Math.floor(i / sources.length) + 1}`, row: i + 2 });
+    for (const c of byKode.get(src.kode)) cases.push({ ...c, kommunekode: kode, sagsnummer: `${c.sagsnummer}-${part}-${i}`, row: cases.length + 2 });
   }
-  return { ...data, kommuner, cases };
+  return { ...data, barometer: { ...data.barometer, id: `${data.barometer.id}-del-${part}` }, kommuner, cases };
 }
 
-const input = what === 'example' ? loaded : { ...loaded, data: generate(loaded.data, Number(what)), problems: [] };
-const letters = new Set(input.data.cases.map((c) => c.kommunekode)).size;
+const inputs = [];
+if (what === 'example') inputs.push(loaded);
+else for (let left = Number(what), part = 1; left > 0; left -= 999, part++) inputs.push({ ...loaded, data: generate(loaded.data, Math.min(999, left), part), problems: [] });
+const letters = inputs.reduce((n, input) => n + new Set(input.data.cases.map((c) => c.kommunekode)).size, 0);
 const out = mkdtempSync(join(tmpdir(), 'kommunebrev-bench-scale-'));
 const samples = [];
 const sampler = setInterval(() => samples.push(process.memoryUsage().rss), 100);
-const quiet = { out() {}, err() {}, errIsTTY: false, interactive: false, ask: async () => '' };
+const quiet = { out() {}, write() {}, err() {}, errWrite() {}, errIsTTY: false, interactive: false, ask: async () => '' };
 const t0 = performance.now();
-const code = await renderLoaded(input, { data: DATA, out }, quiet, t0);
+let code = 0;
+for (const input of inputs) {
+  code = Math.max(code, await renderLoaded(input, { data: DATA, out }, quiet, performance.now()));
+  rmSync(join(out, input.data.barometer.id), { recursive: true, force: true });
+}
 const ms = performance.now() - t0;
 clearInterval(sampler);
 rmSync(out, { recursive: true, force: true });
