@@ -11,7 +11,6 @@ import { detectWideEncoding, wideEncodingMessage } from '../../core/letters/dete
 import { decodeCsvBytes, parseCsv } from '../../core/letters/parse-csv.js';
 import { SHEET_NAMES, tableFileNames, type TableKind } from '../../core/letters/table-source.js';
 import { sha256 } from '../../core/sha256.js';
-import { parseWorkbook } from './read-workbook.js';
 import type { Problem, RawTable, RuleSet } from '../../core/types.js';
 
 /** The tool's own templates/ folder (next to src/ and dist/; this file is dist/adapters/letters/). */
@@ -145,6 +144,9 @@ async function readTable(dir: string, kind: TableKind, input: BarometerInput): P
   if (!bytes) return undefined;
   input.inputHashes[name] = sha256(bytes);
   if (name.endsWith('.csv')) return readCsv(bytes, name, input);
+  // The workbook library is loaded only when a workbook is read (~50 ms of
+  // start-up that CSV data and the commands without data never pay).
+  const { parseWorkbook } = await import('./read-workbook.js');
   const parsed = parseWorkbook(bytes, name, SHEET_NAMES[kind]);
   input.problems.push(...parsed.problems);
   return parsed.table;
