@@ -62,7 +62,9 @@ const loaded = await loadBarometer(DATA);
 if (!loaded.ok) throw new Error(`${DATA} is invalid`);
 const letters = composeLetters(loaded.data, loaded.templates);
 const n = letters.length;
-console.log(`kommunebrev bench: ${DATA} (${loaded.data.cases.length} sager, ${n} breve), Node ${process.version}, ${ROUNDS} runder`);
+console.log(
+  `kommunebrev bench: ${DATA} (${loaded.data.cases.length} sager, ${n} breve), Node ${process.version}, ${ROUNDS} runder`,
+);
 
 // ---------------------------------------------------------------------------
 // 1. Start-up, side by side.
@@ -81,9 +83,15 @@ console.log(`kommunebrev bench: ${DATA} (${loaded.data.cases.length} sager, ${n}
   const base = median(runs.node);
   console.log('\n1. Opstart (median, proces for proces skiftevis):');
   console.log(`  node -e 0: ${fmt(base, 0)} ms`);
-  console.log(`  kommunebrev --help: ${fmt(median(runs.help), 0)} ms = ${fmt(median(runs.help) / base, 2)} × node -e 0   (mål ≤ 4)`);
-  console.log(`  kommunebrev check: ${fmt(median(runs.check), 0)} ms = ${fmt(median(runs.check) / base, 2)} × node -e 0   (mål ≤ 4)`);
-  console.log(`  kommunebrev render --kommune ${kode}: ${fmt(median(runs.kommune), 0)} ms = ${fmt(median(runs.kommune) / base, 2)} × node -e 0   (mål ≤ 6)`);
+  console.log(
+    `  kommunebrev --help: ${fmt(median(runs.help), 0)} ms = ${fmt(median(runs.help) / base, 2)} × node -e 0   (mål ≤ 4)`,
+  );
+  console.log(
+    `  kommunebrev check: ${fmt(median(runs.check), 0)} ms = ${fmt(median(runs.check) / base, 2)} × node -e 0   (mål ≤ 4)`,
+  );
+  console.log(
+    `  kommunebrev render --kommune ${kode}: ${fmt(median(runs.kommune), 0)} ms = ${fmt(median(runs.kommune) / base, 2)} × node -e 0   (mål ≤ 6)`,
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -159,10 +167,14 @@ async function chromiumRunner() {
   await browser?.close();
   const o = median(ours);
   console.log(`\n2. Hele render af eksempelbarometret mod en varm Chromium (median af ${ROUNDS} runder, skiftevis):`);
-  console.log(`  kommunebrev render (ny proces: opstart, validering, ${n} PDF + ${n} .eml, manifest, forhåndsvisning): ${fmt(o / 1000, 2)} s = ${fmt(o / n)} ms pr. brev`);
+  console.log(
+    `  kommunebrev render (ny proces: opstart, validering, ${n} PDF + ${n} .eml, manifest, forhåndsvisning): ${fmt(o / 1000, 2)} s = ${fmt(o / n)} ms pr. brev`,
+  );
   if (browser) {
     const c = median(theirs);
-    console.log(`  Chromium page.pdf af de samme ${n} breve som HTML (opstart af browser ikke medregnet): ${fmt(c / 1000, 2)} s = ${fmt(c / n)} ms pr. brev, ${fmt(chromiumBytes / n / 1024)} KiB pr. PDF`);
+    console.log(
+      `  Chromium page.pdf af de samme ${n} breve som HTML (opstart af browser ikke medregnet): ${fmt(c / 1000, 2)} s = ${fmt(c / n)} ms pr. brev, ${fmt(chromiumBytes / n / 1024)} KiB pr. PDF`,
+    );
     console.log(`  kommunebrev er ${fmt(c / o, 2)} × hurtigere end Chromium   (mål ≥ 4)`);
   } else {
     console.log(`  Chromium mangler (${CHROMIUM}); sammenligningen er sprunget over.`);
@@ -177,7 +189,10 @@ async function chromiumRunner() {
   await renderLetterPdf(letters[0]);
   const first = performance.now() - t;
   const out = tmp('steps');
-  let tPdf = 0, tEml = 0, tWrite = 0, bytes = 0;
+  let tPdf = 0,
+    tEml = 0,
+    tWrite = 0,
+    bytes = 0;
   const perLetter = [];
   for (const model of letters) {
     t = performance.now();
@@ -199,7 +214,9 @@ async function chromiumRunner() {
   const slowest = perLetter[perLetter.length - 1];
   console.log('\n3. Et brevs trin (i processen, én tråd):');
   console.log(`  første PDF (indlæser fonte): ${fmt(first)} ms`);
-  console.log(`  PDF: ${fmt(tPdf / n)} ms pr. brev (median ${fmt(median(perLetter.map((p) => p.ms)))} ms, langsomste ${fmt(slowest.ms)} ms ved ${slowest.cases} sager), ${fmt(bytes / n / 1024)} KiB i gennemsnit`);
+  console.log(
+    `  PDF: ${fmt(tPdf / n)} ms pr. brev (median ${fmt(median(perLetter.map((p) => p.ms)))} ms, langsomste ${fmt(slowest.ms)} ms ved ${slowest.cases} sager), ${fmt(bytes / n / 1024)} KiB i gennemsnit`,
+  );
   console.log(`  e-mail: ${fmt(tEml / n, 2)} ms pr. brev   skriv filer (fsync): ${fmt(tWrite / n, 2)} ms pr. brev`);
 }
 
@@ -208,7 +225,11 @@ async function chromiumRunner() {
 
 {
   const scale = (what) => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'scale.mjs'), what], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BENCH_DATA: DATA } });
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'scale.mjs'), what], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_DATA: DATA },
+    });
     if (r.status !== 0) throw new Error(`scale ${what}: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop());
   };
@@ -218,7 +239,13 @@ async function chromiumRunner() {
   // The less disturbed of the two runs (the machine is shared).
   const smallMs = Math.min(small.msPerLetter, small2.msPerLetter);
   console.log(`\n4. Skala (render efter validering, ny proces hver gang; ${n} breve før og efter):`);
-  console.log(`  ${n} breve: ${fmt(small.msPerLetter)} og ${fmt(small2.msPerLetter)} ms pr. brev, højeste RSS ${Math.max(small.peakRssMiB, small2.peakRssMiB)} MiB`);
-  console.log(`  ${big.letters} breve (genereret): ${fmt(big.msPerLetter)} ms pr. brev = ${fmt((100 * big.msPerLetter) / smallMs - 100)} % i forhold til ${n} breve   (mål ≤ +10 %)`);
-  console.log(`  højeste RSS ${big.peakRssMiB} MiB   (mål ≤ 400); RSS ved 25/50/75/100 %: ${Object.values(big.rssMiBAt).join(' / ')} MiB`);
+  console.log(
+    `  ${n} breve: ${fmt(small.msPerLetter)} og ${fmt(small2.msPerLetter)} ms pr. brev, højeste RSS ${Math.max(small.peakRssMiB, small2.peakRssMiB)} MiB`,
+  );
+  console.log(
+    `  ${big.letters} breve (genereret): ${fmt(big.msPerLetter)} ms pr. brev = ${fmt((100 * big.msPerLetter) / smallMs - 100)} % i forhold til ${n} breve   (mål ≤ +10 %)`,
+  );
+  console.log(
+    `  højeste RSS ${big.peakRssMiB} MiB   (mål ≤ 400); RSS ved 25/50/75/100 %: ${Object.values(big.rssMiBAt).join(' / ')} MiB`,
+  );
 }

@@ -117,7 +117,14 @@ interface KommuneDef {
   indbyggere: number;
 }
 
-const K = (kode: number, navn: string, kort: string, postnummer: string, by: string, indbyggere: number): KommuneDef => ({
+const K = (
+  kode: number,
+  navn: string,
+  kort: string,
+  postnummer: string,
+  by: string,
+  indbyggere: number,
+): KommuneDef => ({
   kode,
   navn,
   kort,
@@ -320,12 +327,21 @@ const REGEL_COLS = RULE_SET.sagsbehandlingsregler.map((r) => r.kolonne);
 type MangelCol = string;
 type RegelCol = string;
 
-const FIXED_COLS = ['sagsnummer', 'kommunekode', 'afgørelsesdato', 'afgørelse', 'overholder regler og praksis', 'bemærkning'] as const;
+const FIXED_COLS = [
+  'sagsnummer',
+  'kommunekode',
+  'afgørelsesdato',
+  'afgørelse',
+  'overholder regler og praksis',
+  'bemærkning',
+] as const;
 const HEADER = [...FIXED_COLS.slice(0, 5), ...MANGEL_COLS, ...REGEL_COLS, 'bemærkning'];
 const KOMMUNE_HEADER = ['kommunekode', 'navn', 'adresse', 'postnummer', 'by', 'email'] as const;
 
 /** When a rule applies (regelsaet.json `gaelderFor`); absent = always. */
-const GAELDER_FOR = new Map([...RULE_SET.retligeMangler, ...RULE_SET.sagsbehandlingsregler].map((r) => [r.kolonne, r.gaelderFor]));
+const GAELDER_FOR = new Map(
+  [...RULE_SET.retligeMangler, ...RULE_SET.sagsbehandlingsregler].map((r) => [r.kolonne, r.gaelderFor]),
+);
 const applies = (col: MangelCol | RegelCol, a: Afgoerelse): boolean => GAELDER_FOR.get(col)?.includes(a) ?? true;
 
 interface Sag {
@@ -340,7 +356,8 @@ interface Sag {
   erstatning: boolean;
 }
 
-const hasDefect = (s: Sag): boolean => MANGEL_COLS.some((c) => s.mangler[c] === 'væsentlig' || s.mangler[c] === 'ikke væsentlig');
+const hasDefect = (s: Sag): boolean =>
+  MANGEL_COLS.some((c) => s.mangler[c] === 'væsentlig' || s.mangler[c] === 'ikke væsentlig');
 const hasVaesentlig = (s: Sag): boolean => MANGEL_COLS.some((c) => s.mangler[c] === 'væsentlig');
 
 // ---------------------------------------------------------------------------
@@ -809,7 +826,11 @@ function isRealDate(iso: string): boolean {
   return !Number.isNaN(d.getTime()) && toIso(d) === iso;
 }
 
-function selfCheck(kommunerPath: string, sagerPath: string, expected: { kommuner: string[][]; sager: string[][] }): string[] {
+function selfCheck(
+  kommunerPath: string,
+  sagerPath: string,
+  expected: { kommuner: string[][]; sager: string[][] },
+): string[] {
   const problems: string[] = [];
   const fail = (msg: string): void => {
     problems.push(msg);
@@ -838,7 +859,8 @@ function selfCheck(kommunerPath: string, sagerPath: string, expected: { kommuner
   if (kHeader.join(';') !== KOMMUNE_HEADER.join(';')) fail(`kommuner.csv: header is ${kHeader.join(';')}`);
   const koder = kRows.map((row) => row[0] ?? '');
   if (kRows.length !== 98) fail(`kommuner.csv: ${kRows.length} kommuner, expected 98`);
-  if (koder.join(' ') !== EXPECTED_KODER.join(' ')) fail('kommuner.csv: kommunekoder differ from the official list (or are not sorted)');
+  if (koder.join(' ') !== EXPECTED_KODER.join(' '))
+    fail('kommuner.csv: kommunekoder differ from the official list (or are not sorted)');
   if (new Set(kRows.map((row) => row[1])).size !== kRows.length) fail('kommuner.csv: duplicate names');
   for (const row of kRows) {
     const [kode = '', navn = '', adresse = '', post = '', by = '', email = ''] = row;
@@ -855,10 +877,17 @@ function selfCheck(kommunerPath: string, sagerPath: string, expected: { kommuner
   if (!isDeepStrictEqual(sag, expected.sager)) fail('sager.csv: read back differs from what was written');
   const [sHeader = [], ...sRows] = sag;
   if (sHeader.join(';') !== HEADER.join(';')) fail(`sager.csv: header is ${sHeader.join(';')}`);
-  const rows = sRows.map((rec) => Object.fromEntries(HEADER.map((h, i) => [h, rec[i] ?? ''])) as Record<(typeof FIXED_COLS)[number], string> & Record<string, string>);
+  const rows = sRows.map(
+    (rec) =>
+      Object.fromEntries(HEADER.map((h, i) => [h, rec[i] ?? ''])) as Record<(typeof FIXED_COLS)[number], string> &
+        Record<string, string>,
+  );
 
   const afgoerelser: Record<Afgoerelse, number> = { bevilling: 0, 'delvist afslag': 0, afslag: 0 };
-  const mangler = Object.fromEntries(MANGEL_COLS.map((c) => [c, { i_alt: 0, vaesentlig: 0 }])) as Record<MangelCol, { i_alt: number; vaesentlig: number }>;
+  const mangler = Object.fromEntries(MANGEL_COLS.map((c) => [c, { i_alt: 0, vaesentlig: 0 }])) as Record<
+    MangelCol,
+    { i_alt: number; vaesentlig: number }
+  >;
   const regler = Object.fromEntries(
     REGEL_COLS.map((c) => [c, { overholdt: 0, 'ikke overholdt': 0, 'ikke relevant': 0, 'kan ikke vurderes': 0 }]),
   ) as Record<RegelCol, Record<Regel, number>>;
@@ -891,7 +920,8 @@ function selfCheck(kommunerPath: string, sagerPath: string, expected: { kommuner
     if (dato < PERIOD_FROM) fail(`${where}: date before the survey period`);
     if (dato > PERIOD_TO) {
       outside++;
-      if (a !== 'afslag' || dato < REPLACEMENT_FROM || dato > REPLACEMENT_TO) fail(`${where}: unexpected date outside the period ${dato}`);
+      if (a !== 'afslag' || dato < REPLACEMENT_FROM || dato > REPLACEMENT_TO)
+        fail(`${where}: unexpected date outside the period ${dato}`);
     }
     if (dato.startsWith('2022-')) in2022++;
 
@@ -900,7 +930,8 @@ function selfCheck(kommunerPath: string, sagerPath: string, expected: { kommuner
     for (const c of MANGEL_COLS) {
       const v = row[c] ?? '';
       const count = columnValue(mangler, c);
-      if (!['nej', 'væsentlig', 'ikke væsentlig', 'ikke relevant'].includes(v)) fail(`${where}: ${c} has unknown value ${v}`);
+      if (!['nej', 'væsentlig', 'ikke væsentlig', 'ikke relevant'].includes(v))
+        fail(`${where}: ${c} has unknown value ${v}`);
       if (applies(c, a) && v === 'ikke relevant') fail(`${where}: ${c} is ikke relevant although it applies to ${a}`);
       if (!applies(c, a) && v !== 'ikke relevant') fail(`${where}: ${c} is ${v} although it does not apply to ${a}`);
       if (v === 'væsentlig' || v === 'ikke væsentlig') {
@@ -924,12 +955,14 @@ function selfCheck(kommunerPath: string, sagerPath: string, expected: { kommuner
       count[v]++;
     }
     const ov = row['overholder regler og praksis'];
-    if (ov !== (anyV ? 'nej' : 'ja')) fail(`${where}: overholder regler og praksis is ${ov}, expected ${anyV ? 'nej' : 'ja'}`);
+    if (ov !== (anyV ? 'nej' : 'ja'))
+      fail(`${where}: overholder regler og praksis is ${ov}, expected ${anyV ? 'nej' : 'ja'}`);
     if (ov === 'ja') overholder++;
     if (anyDefect) medMangel++;
     if (anyV) medVaesentligMangel++;
     if (anyDefect && !anyV) ivOnly++;
-    if (row['skøn under regel'] !== 'nej' && a !== 'afslag') fail(`${where}: the skøn under regel case must be an afslag`);
+    if (row['skøn under regel'] !== 'nej' && a !== 'afslag')
+      fail(`${where}: the skøn under regel case must be an afslag`);
 
     const b = row['bemærkning'];
     if (b !== '') remarks.push(b);
@@ -958,12 +991,15 @@ function selfCheck(kommunerPath: string, sagerPath: string, expected: { kommuner
   for (const k of koder) if (!perKommune.has(k)) fail(`kommune ${k} has no case`);
   const noRefusal = [...perKommune.values()].filter((p) => p.refusals === 0).length;
   const refusalCounts = [...perKommune.values()].map((p) => p.refusals).filter((n) => n > 0);
-  if (noRefusal !== N_NO_REFUSAL_KOMMUNER) fail(`${noRefusal} kommuner without refusals, expected ${N_NO_REFUSAL_KOMMUNER}`);
-  if (refusalCounts.length !== N_REFUSAL_KOMMUNER || refusalCounts.some((n) => n > 3)) fail('refusals per kommune not 1–3 in 84 kommuner');
+  if (noRefusal !== N_NO_REFUSAL_KOMMUNER)
+    fail(`${noRefusal} kommuner without refusals, expected ${N_NO_REFUSAL_KOMMUNER}`);
+  if (refusalCounts.length !== N_REFUSAL_KOMMUNER || refusalCounts.some((n) => n > 3))
+    fail('refusals per kommune not 1–3 in 84 kommuner');
   if (refusalCounts.reduce((s, n) => s + n, 0) !== 92) fail('refusals do not sum to 92');
   const n = (kode: string): number => perKommune.get(kode)?.n ?? 0;
   if (n('101') < 14 || n('101') > 16) fail(`København has ${n('101')} cases`);
-  for (const island of ['825', '563', '741', '492']) if (n(island) > 2) fail(`island kommune ${island} has ${n(island)} cases`);
+  for (const island of ['825', '563', '741', '492'])
+    if (n(island) > 2) fail(`island kommune ${island} has ${n(island)} cases`);
 
   // Dates.
   if (outside !== N_REPLACEMENT) fail(`${outside} cases outside the survey period, expected ${N_REPLACEMENT}`);
@@ -1031,7 +1067,9 @@ function main(): void {
   for (const s of sager) counts.set(s.kommunekode, (counts.get(s.kommunekode) ?? 0) + 1);
   const values = [...counts.values()];
   console.log(`Wrote ${kommunerPath} (${kommuner.length} kommuner)`);
-  console.log(`Wrote ${sagerPath} (${sager.length} sager, ${sager.filter((s) => s.bemaerkning).length} with bemærkning)`);
+  console.log(
+    `Wrote ${sagerPath} (${sager.length} sager, ${sager.filter((s) => s.bemaerkning).length} with bemærkning)`,
+  );
   console.log(`Cases per kommune: ${Math.min(...values)}–${Math.max(...values)}`);
   console.log('Self-check passed: national figures match the 2023 report.');
 }

@@ -118,7 +118,10 @@ export function buildProgram(): Command {
   const sub = (name: string, description: string): Command => configure(program.command(name).description(description));
 
   sub('check', 'kontrollér en barometermappe og vis de landsdækkende tal')
-    .requiredOption('--data <mappe>', 'barometermappen (barometer.json, regelsaet.json, kommuner og sager som .csv, .xlsx eller .ods)')
+    .requiredOption(
+      '--data <mappe>',
+      'barometermappen (barometer.json, regelsaet.json, kommuner og sager som .csv, .xlsx eller .ods)',
+    )
     .option('--json', 'skriv kun tallene som JSON på standard output', false)
     .action(async (o: { data: string; json: boolean }) => {
       const { runCheck } = await import('./commands/check.js');
@@ -140,13 +143,30 @@ export function buildProgram(): Command {
     .option('--kommune <kode|navn>', 'send kun til denne kommune')
     .option('--resend', 'send brevet til --kommune igen med vilje, også hvis det er sendt eller uafklaret')
     .option('--mark-sent', 'registrér et uafklaret brev til --kommune som modtaget (sender intet)')
-    .option('--rate <hastighed>', 'højst så mange e-mails, fx 5/s eller 60/min (ellers sendeHastighed i barometer.json)')
-    .option('--test <adresse>', 'send brevene (eller --kommune) som test kun til denne adresse, med [TEST] i emnet; kommunerne får intet')
+    .option(
+      '--rate <hastighed>',
+      'højst så mange e-mails, fx 5/s eller 60/min (ellers sendeHastighed i barometer.json)',
+    )
+    .option(
+      '--test <adresse>',
+      'send brevene (eller --kommune) som test kun til denne adresse, med [TEST] i emnet; kommunerne får intet',
+    )
     .option('--yes', 'spørg ikke om bekræftelse (til scripts)')
-    .action(async (o: { data: string; out: string; kommune?: string; resend?: boolean; markSent?: boolean; rate?: string; test?: string; yes?: boolean }) => {
-      const { runSend } = await import('./commands/send.js');
-      process.exitCode = await runSend(o, io);
-    });
+    .action(
+      async (o: {
+        data: string;
+        out: string;
+        kommune?: string;
+        resend?: boolean;
+        markSent?: boolean;
+        rate?: string;
+        test?: string;
+        yes?: boolean;
+      }) => {
+        const { runSend } = await import('./commands/send.js');
+        process.exitCode = await runSend(o, io);
+      },
+    );
 
   sub('status', 'vis for hver kommune, om brevet er sendt, fejlet eller uafklaret')
     .requiredOption('--out <mappe>', 'outputmappen fra render (eller barometermappen i den)')
@@ -199,7 +219,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return 0;
       io.err(`kommunebrev: ${danishCommanderMessage(err)}`);
       io.err('Se »kommunebrev --help« eller »kommunebrev <kommando> --help«.');
       return EXIT_USAGE;

@@ -63,7 +63,20 @@ export function aDefectiveCaseView(overrides: Partial<CaseView> = {}): CaseView 
   });
 }
 
-const MONTHS = ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december'];
+const MONTHS = [
+  'januar',
+  'februar',
+  'marts',
+  'april',
+  'maj',
+  'juni',
+  'juli',
+  'august',
+  'september',
+  'oktober',
+  'november',
+  'december',
+];
 
 /**
  * `n` distinct cases, sorted as the letter sorts them (by date, then
@@ -90,7 +103,8 @@ export function someCaseViews(n: number): CaseView[] {
 export function aRuleKeyEntry(overrides: Partial<RuleKeyEntry> = {}): RuleKeyEntry {
   return {
     label: 'Sagsoplysning',
-    forklaring: 'Kommunen har ansvaret for, at sagen er tilstrækkeligt oplyst til, at der kan træffes en korrekt afgørelse.',
+    forklaring:
+      'Kommunen har ansvaret for, at sagen er tilstrækkeligt oplyst til, at der kan træffes en korrekt afgørelse.',
     hjemmel: 'retssikkerhedslovens § 10',
     ...overrides,
   };
@@ -116,7 +130,8 @@ export function aNoegle(): LetterModel['noegle'] {
     sagsbehandlingsregler: [
       aRuleKeyEntry({
         label: 'Klagevejledning',
-        forklaring: 'Skriftlige afgørelser, hvor borgeren ikke får fuldt medhold, skal ledsages af en fyldestgørende klagevejledning.',
+        forklaring:
+          'Skriftlige afgørelser, hvor borgeren ikke får fuldt medhold, skal ledsages af en fyldestgørende klagevejledning.',
         hjemmel: 'forvaltningslovens § 25',
         gaelderForTekst: 'kun når borgeren ikke får fuldt medhold (afslag og delvist afslag)',
       }),
@@ -143,7 +158,10 @@ export function aNoegle(): LetterModel['noegle'] {
 // ---------------------------------------------------------------------------
 // Letter body (TextBlocks as parseLetterMarkup yields them from brev.hbs)
 
-export function aLetterBody(kommuneNavn = 'Lyngby-Taarbæk Kommune', titel = 'Handicapsagsbarometret 2023'): TextBlock[] {
+export function aLetterBody(
+  kommuneNavn = 'Lyngby-Taarbæk Kommune',
+  titel = 'Handicapsagsbarometret 2023',
+): TextBlock[] {
   return [
     { type: 'heading', level: 1, text: `${titel}: Ankestyrelsens vurdering af sagerne fra ${kommuneNavn}` },
     {
@@ -160,7 +178,10 @@ export function aLetterBody(kommuneNavn = 'Lyngby-Taarbæk Kommune', titel = 'Ha
       text: 'Vi sender derfor en oversigt over Ankestyrelsens vurdering af de sager om ledsagelse, som vi har gennemgået fra jeres kommune. Oversigten følger sidst i brevet.',
     },
     { type: 'heading', level: 2, text: 'Læsevejledning til oversigten' },
-    { type: 'paragraph', text: 'I oversigten kan I finde følgende oplysninger for hver målte sag. Sagerne er angivet med et sagsnummer.' },
+    {
+      type: 'paragraph',
+      text: 'I oversigten kan I finde følgende oplysninger for hver målte sag. Sagerne er angivet med et sagsnummer.',
+    },
     {
       type: 'list',
       items: [
@@ -174,7 +195,10 @@ export function aLetterBody(kommuneNavn = 'Lyngby-Taarbæk Kommune', titel = 'Ha
       type: 'paragraph',
       text: 'Ankestyrelsen indbyder alle kommuner til et online dialogmøde den 22. maj 2024 kl. 14-15. Man kan tilmelde sig dialogmødet her: https://ankestyrelsen.example/dialogmoede-handicapsagsbarometret-2023',
     },
-    { type: 'paragraph', text: 'Hvis I har spørgsmål, er I velkomne til at kontakte undertegnede på telefon 33 41 12 00.' },
+    {
+      type: 'paragraph',
+      text: 'Hvis I har spørgsmål, er I velkomne til at kontakte undertegnede på telefon 33 41 12 00.',
+    },
     { type: 'paragraph', text: 'Med venlig hilsen' },
     { type: 'paragraph', text: 'Jesper Hagen\nAnkechef' },
     { type: 'heading', level: 2, text: `Oversigt over Ankestyrelsens vurdering af sagerne fra ${kommuneNavn}` },
@@ -198,7 +222,13 @@ export function aLetterModel(overrides: Partial<LetterModel> = {}): LetterModel 
   const titel = overrides.titel ?? 'Handicapsagsbarometret 2023';
   const antal = sager.length;
   const antalSagerTekst = `${antal} ${antal === 1 ? 'sag' : 'sager'}`;
-  const filBase = `${kommune.kode}-${kommune.navn.toLowerCase().replace(/æ/g, 'ae').replace(/ø/g, 'oe').replace(/å/g, 'aa').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+  const filBase = `${kommune.kode}-${kommune.navn
+    .toLowerCase()
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'oe')
+    .replace(/å/g, 'aa')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`;
   return {
     barometerId: '2023-ledsagelse',
     titel,

@@ -12,7 +12,7 @@ import reportFigures from '../data/report-2023-figures.json' with { type: 'json'
 const REPORT_FIGURES = reportFigures;
 
 describe('check on the example barometer', () => {
-  it('prints exactly the report\'s national figures as JSON on stdout', () => {
+  it("prints exactly the report's national figures as JSON on stdout", () => {
     const r = runCli(['check', '--data', copyExampleData(), '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(REPORT_FIGURES);
@@ -20,7 +20,7 @@ describe('check on the example barometer', () => {
     expect(r.stdout.trim()).toBe(JSON.stringify(REPORT_FIGURES));
   });
 
-  it('prints the figures readably with the report\'s percentages', () => {
+  it("prints the figures readably with the report's percentages", () => {
     const r = runCli(['check', '--data', copyExampleData()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Sager: 385 fra 98 kommuner');
@@ -89,11 +89,19 @@ describe('bad input: all problems at once, precisely located, in Danish, nothing
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const e = r.stderr;
-    expect(e).toContain('fejl: sager.csv, række 2, kolonne »kommunekode«, værdi »998«: Kommunekoden findes ikke i kommuner.csv.');
-    expect(e).toContain('fejl: sager.csv, række 3, kolonne »afgørelsesdato«, værdi »31-02-2022«: Datoen findes ikke i kalenderen.');
-    expect(e).toMatch(/fejl: sager\.csv, række 5, kolonne »sagsnummer«, værdi »HSB23-\d{4}«: Sagsnummeret står også i række 4\./);
+    expect(e).toContain(
+      'fejl: sager.csv, række 2, kolonne »kommunekode«, værdi »998«: Kommunekoden findes ikke i kommuner.csv.',
+    );
+    expect(e).toContain(
+      'fejl: sager.csv, række 3, kolonne »afgørelsesdato«, værdi »31-02-2022«: Datoen findes ikke i kalenderen.',
+    );
+    expect(e).toMatch(
+      /fejl: sager\.csv, række 5, kolonne »sagsnummer«, værdi »HSB23-\d{4}«: Sagsnummeret står også i række 4\./,
+    );
     expect(e).toMatch(/fejl: sager\.csv, række 6, kolonne »afgørelse«, værdi »bevilget«: Ukendt værdi/);
-    expect(e).toMatch(/fejl: sager\.csv, række 7, kolonne »bemærkning«, værdi »Borgerens cpr er 010203-\*\*\*\*«: .*CPR-nummer/);
+    expect(e).toMatch(
+      /fejl: sager\.csv, række 7, kolonne »bemærkning«, værdi »Borgerens cpr er 010203-\*\*\*\*«: .*CPR-nummer/,
+    );
     expect(e).not.toContain('4321');
     expect(e).toContain('fejl: sager.csv, række 8, kolonne »helhedsvurdering«: Cellen er tom');
     expect(e).toMatch(/fejl: kommuner\.csv, række 2, kolonne »email«: .* har sager, men ingen e-mailadresse/);
@@ -117,7 +125,9 @@ describe('bad input: all problems at once, precisely located, in Danish, nothing
     writeFileSync(join(dir, 'kommuner.csv'), readFileSync(join(copyExampleData(), 'kommuner.csv')));
     const r2 = runCli(['check', '--data', dir]);
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toContain('fejl: sager.csv, række 1, kolonne »handleplan«: Kolonnen »handleplan« mangler i overskriftsrækken.');
+    expect(r2.stderr).toContain(
+      'fejl: sager.csv, række 1, kolonne »handleplan«: Kolonnen »handleplan« mangler i overskriftsrækken.',
+    );
   });
 
   it('explains a broken barometer.json with the field that is wrong', () => {
@@ -128,7 +138,9 @@ describe('bad input: all problems at once, precisely located, in Danish, nothing
     writeFileSync(join(dir, 'barometer.json'), JSON.stringify(json));
     const r = runCli(['check', '--data', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('fejl: barometer.json, felt »brevdato«: Feltet »brevdato« er ikke en gyldig kalenderdato.');
+    expect(r.stderr).toContain(
+      'fejl: barometer.json, felt »brevdato«: Feltet »brevdato« er ikke en gyldig kalenderdato.',
+    );
     expect(r.stderr).toContain('fejl: barometer.json, felt »titel«: Feltet »titel« mangler.');
 
     writeFileSync(join(dir, 'barometer.json'), '{ "id": "x", }');
@@ -139,7 +151,10 @@ describe('bad input: all problems at once, precisely located, in Danish, nothing
 
   it('reports an unclosed quote instead of crashing', () => {
     const dir = copyExampleData();
-    writeFileSync(join(dir, 'sager.csv'), `${readFileSync(join(dir, 'sager.csv'), 'utf8')}HSB23-9999;173;2022-01-01;"bevilling\r\n`);
+    writeFileSync(
+      join(dir, 'sager.csv'),
+      `${readFileSync(join(dir, 'sager.csv'), 'utf8')}HSB23-9999;173;2022-01-01;"bevilling\r\n`,
+    );
     const r = runCli(['check', '--data', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/fejl: sager\.csv.*anførselstegn/);

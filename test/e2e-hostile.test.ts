@@ -49,11 +49,21 @@ describe('hostile cells (point 2)', () => {
       (rec[2] as string[])[col(rec, 'navn')] = 'Frederiksberg\r\nKommune';
     });
     const e = checkFails(dir);
-    expect(e).toMatch(/fejl: sager\.csv, række 3, kolonne »bemærkning«, værdi »x{57}…«: Feltet er 10\.485\.760 tegn langt; højst 2\.000 tegn er tilladt/);
-    expect(e).toContain('fejl: sager.csv, række 4, kolonne »bemærkning«, værdi »Se‹U+001B›[2J sagen«: Feltet indeholder kontroltegnet ESC (U+001B) ved tegn nr. 3');
-    expect(e).toContain('fejl: sager.csv, række 5, kolonne »sagsnummer«, værdi »HSB23‹U+0000›-0003«: Feltet indeholder kontroltegnet NUL (U+0000) ved tegn nr. 6');
-    expect(e).toMatch(/fejl: kommuner\.csv, række 2, kolonne »navn«, værdi »K+…«: Feltet er 5\.000 tegn langt; højst 100 tegn er tilladt/);
-    expect(e).toContain('fejl: kommuner.csv, række 3, kolonne »navn«, værdi »Frederiksberg⏎Kommune«: Feltet indeholder et vognretur (CR) ved tegn nr. 14');
+    expect(e).toMatch(
+      /fejl: sager\.csv, række 3, kolonne »bemærkning«, værdi »x{57}…«: Feltet er 10\.485\.760 tegn langt; højst 2\.000 tegn er tilladt/,
+    );
+    expect(e).toContain(
+      'fejl: sager.csv, række 4, kolonne »bemærkning«, værdi »Se‹U+001B›[2J sagen«: Feltet indeholder kontroltegnet ESC (U+001B) ved tegn nr. 3',
+    );
+    expect(e).toContain(
+      'fejl: sager.csv, række 5, kolonne »sagsnummer«, værdi »HSB23‹U+0000›-0003«: Feltet indeholder kontroltegnet NUL (U+0000) ved tegn nr. 6',
+    );
+    expect(e).toMatch(
+      /fejl: kommuner\.csv, række 2, kolonne »navn«, værdi »K+…«: Feltet er 5\.000 tegn langt; højst 100 tegn er tilladt/,
+    );
+    expect(e).toContain(
+      'fejl: kommuner.csv, række 3, kolonne »navn«, værdi »Frederiksberg⏎Kommune«: Feltet indeholder et vognretur (CR) ved tegn nr. 14',
+    );
     expect(e).not.toMatch(/\u001b|\u0000/);
 
     const out = tempDir();
@@ -67,7 +77,9 @@ describe('hostile cells (point 2)', () => {
     editBarometer(dir, (b) => {
       (b.email as { fra: { navn: string } }).fra.navn = 'Ankestyrelsen\r\nBcc: spion@evil.example';
     });
-    expect(checkFails(dir)).toMatch(/fejl: barometer\.json, felt »email\.fra\.navn«, værdi »Ankestyrelsen⏎Bcc: spion@evil\.example«: Teksten indeholder et vognretur \(CR\)/);
+    expect(checkFails(dir)).toMatch(
+      /fejl: barometer\.json, felt »email\.fra\.navn«, værdi »Ankestyrelsen⏎Bcc: spion@evil\.example«: Teksten indeholder et vognretur \(CR\)/,
+    );
   });
 
   it('a kommune name at the limit renders with a bounded file name and a clean attachment name', () => {
@@ -92,15 +104,20 @@ describe('hostile cells (point 2)', () => {
 });
 
 describe('paths in barometer.json stay inside their folders (point 5)', () => {
-  it.each([['/etc/passwd'], ['../../../../etc/passwd'], ['sub/../../regelsaet.json']])('regelsaet %j is refused, and not read', (path) => {
-    const dir = copyExampleData();
-    editBarometer(dir, (b) => {
-      b.regelsaet = path;
-    });
-    const e = checkFails(dir);
-    expect(e).toContain('fejl: barometer.json, felt »regelsaet«: Feltet »regelsaet« skal være en sti inde i barometer-mappen');
-    expect(e).not.toMatch(/root:|passwd.*JSON/);
-  });
+  it.each([['/etc/passwd'], ['../../../../etc/passwd'], ['sub/../../regelsaet.json']])(
+    'regelsaet %j is refused, and not read',
+    (path) => {
+      const dir = copyExampleData();
+      editBarometer(dir, (b) => {
+        b.regelsaet = path;
+      });
+      const e = checkFails(dir);
+      expect(e).toContain(
+        'fejl: barometer.json, felt »regelsaet«: Feltet »regelsaet« skal være en sti inde i barometer-mappen',
+      );
+      expect(e).not.toMatch(/root:|passwd.*JSON/);
+    },
+  );
 
   it('a rule set that is a symbolic link out of the folder is refused', () => {
     const dir = copyExampleData();
@@ -108,7 +125,9 @@ describe('paths in barometer.json stay inside their folders (point 5)', () => {
     cpSync(join(dir, 'regelsaet.json'), join(elsewhere, 'regelsaet.json'));
     rmSync(join(dir, 'regelsaet.json'));
     symlinkSync(join(elsewhere, 'regelsaet.json'), join(dir, 'regelsaet.json'));
-    expect(checkFails(dir)).toContain('fejl: barometer.json, felt »regelsaet«: Feltet »regelsaet« fører uden for barometer-mappen (via en symbolsk lænke).');
+    expect(checkFails(dir)).toContain(
+      'fejl: barometer.json, felt »regelsaet«: Feltet »regelsaet« fører uden for barometer-mappen (via en symbolsk lænke).',
+    );
   });
 
   it('a template folder that is a symbolic link out of templates/ is refused', () => {
@@ -124,9 +143,13 @@ describe('paths in barometer.json stay inside their folders (point 5)', () => {
       b.skabelon = 'ude';
     });
     // The copy of the tool, whose templates/ holds the link.
-    const own = spawnSync(process.execPath, [join(tool, 'bin', 'kommunebrev.js'), 'check', '--data', dir], { encoding: 'utf8' });
+    const own = spawnSync(process.execPath, [join(tool, 'bin', 'kommunebrev.js'), 'check', '--data', dir], {
+      encoding: 'utf8',
+    });
     expect(own.status).toBe(1);
-    expect(own.stderr).toContain('fejl: barometer.json, felt »skabelon«: Feltet »skabelon« fører uden for mappen templates/ (via en symbolsk lænke).');
+    expect(own.stderr).toContain(
+      'fejl: barometer.json, felt »skabelon«: Feltet »skabelon« fører uden for mappen templates/ (via en symbolsk lænke).',
+    );
   });
 });
 
@@ -139,7 +162,9 @@ describe('encodings and structure (points 7 and 8)', () => {
     const text = readFileSync(join(dir, 'sager.csv'), 'utf8').replace(/^\ufeff/, '');
     writeFileSync(join(dir, 'sager.csv'), Buffer.from(`${bom ? '\ufeff' : ''}${text}`, encoding));
     const e = checkFails(dir);
-    expect(e).toContain(`fejl: sager.csv: Filen er gemt som ${named}, men kommunebrev læser kun UTF-8. Åbn den i Excel`);
+    expect(e).toContain(
+      `fejl: sager.csv: Filen er gemt som ${named}, men kommunebrev læser kun UTF-8. Åbn den i Excel`,
+    );
     expect(e).not.toMatch(/mangler|ingen sager/);
   });
 
@@ -151,7 +176,9 @@ describe('encodings and structure (points 7 and 8)', () => {
     });
     const e = checkFails(dir);
     expect(e).not.toMatch(/ingen sager/);
-    expect(errorLines(e)).toEqual(['fejl: sager.csv, række 1, kolonne »kommunekode«: Kolonnen »kommunekode« mangler i overskriftsrækken.']);
+    expect(errorLines(e)).toEqual([
+      'fejl: sager.csv, række 1, kolonne »kommunekode«: Kolonnen »kommunekode« mangler i overskriftsrækken.',
+    ]);
   });
 
   it('a row with an unquoted separator: "række 5 har 17 felter, overskriften har 16", not shifted-cell errors', () => {

@@ -15,7 +15,20 @@ import { copyExampleData, EXAMPLE_DATA, runCli, tempDir } from './helpers/cli.js
 import { readRows } from './helpers/csv.js';
 import { hasCommand, hasPreflight, pdfTableRows, pdfToReadingText, pdfWords, preflightPdfA1b } from './helpers/pdf.js';
 
-const MONTHS = ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december'];
+const MONTHS = [
+  'januar',
+  'februar',
+  'marts',
+  'april',
+  'maj',
+  'juni',
+  'juli',
+  'august',
+  'september',
+  'oktober',
+  'november',
+  'december',
+];
 const danishDate = (iso: string) => {
   const [y, m, d] = iso.split('-').map(Number);
   return `${d}. ${MONTHS[(m ?? 1) - 1]} ${y}`;
@@ -107,106 +120,134 @@ describe.skipIf(!tools)('render on the example barometer (pdftotext needed)', ()
     expect(KOMMUNER).toHaveLength(98);
   });
 
-  it.each(KOMMUNER.map((k) => ({ kode: kodeOf(k), navn: k.navn ?? '' })))('$kode $navn gets exactly its own cases, in order, with every verdict as in the data', ({ kode }) => {
-    const allSagsnumre = [...byKommune.values()].flat().map((c) => c.sagsnummer);
-    const k = kommuner.find((x) => kodeOf(x) === kode) as Record<string, string>;
-    const expected = byKommune.get(kode) ?? [];
-    const file = readdirSync(dir).find((f) => f.startsWith(`${kode}-`) && f.endsWith('.pdf'));
-    expect(file, `letter for ${k.navn}`).toBeDefined();
-    const text = pdfToReadingText(join(dir, file as string));
-    const flat = squash(text);
+  it.each(KOMMUNER.map((k) => ({ kode: kodeOf(k), navn: k.navn ?? '' })))(
+    '$kode $navn gets exactly its own cases, in order, with every verdict as in the data',
+    ({ kode }) => {
+      const allSagsnumre = [...byKommune.values()].flat().map((c) => c.sagsnummer);
+      const k = kommuner.find((x) => kodeOf(x) === kode) as Record<string, string>;
+      const expected = byKommune.get(kode) ?? [];
+      const file = readdirSync(dir).find((f) => f.startsWith(`${kode}-`) && f.endsWith('.pdf'));
+      expect(file, `letter for ${k.navn}`).toBeDefined();
+      const text = pdfToReadingText(join(dir, file as string));
+      const flat = squash(text);
 
-    // Addressed to this kommune.
-    expect(flat).toContain(`${k.navn} ${k.adresse} ${k.postnummer} ${k.by}`);
-    expect(flat).toContain(expected.length === 1 ? 'den sag om ledsagelse' : `de ${expected.length} sager om ledsagelse`);
+      // Addressed to this kommune.
+      expect(flat).toContain(`${k.navn} ${k.adresse} ${k.postnummer} ${k.by}`);
+      expect(flat).toContain(
+        expected.length === 1 ? 'den sag om ledsagelse' : `de ${expected.length} sager om ledsagelse`,
+      );
 
-    // Exactly its own cases, nobody else's, in date order.
-    const found = allSagsnumre.filter((s) => flat.includes(s));
-    expect(new Set(found)).toEqual(new Set(expected.map((c) => c.sagsnummer)));
-    // The oversigt, rebuilt row by row from word positions.
-    const words = pdfWords(join(dir, file as string));
-    const own = new Set(expected.map((c) => c.sagsnummer));
-    const rows = pdfTableRows(words, {
-      rowStart: (w) => /^[A-Z]+\d*-\d+$/.test(w.text) && allSagsnumre.includes(w.text),
-      isEnd: (w) => w.text === 'Forklaring' || w.text === 'Side',
-      noteStart: 'Bemærkning:',
-      columnLefts: (page) =>
-        ['(1)', '(2)', '(3)', '(4)'].map((h) => words.find((w) => w.page === page && w.text === h)?.left ?? Infinity),
-    });
-    expect(rows.map((r) => r.key), k.navn).toEqual(expected.map((c) => c.sagsnummer));
-    expect(rows.every((r) => own.has(r.key))).toBe(true);
+      // Exactly its own cases, nobody else's, in date order.
+      const found = allSagsnumre.filter((s) => flat.includes(s));
+      expect(new Set(found)).toEqual(new Set(expected.map((c) => c.sagsnummer)));
+      // The oversigt, rebuilt row by row from word positions.
+      const words = pdfWords(join(dir, file as string));
+      const own = new Set(expected.map((c) => c.sagsnummer));
+      const rows = pdfTableRows(words, {
+        rowStart: (w) => /^[A-Z]+\d*-\d+$/.test(w.text) && allSagsnumre.includes(w.text),
+        isEnd: (w) => w.text === 'Forklaring' || w.text === 'Side',
+        noteStart: 'Bemærkning:',
+        columnLefts: (page) =>
+          ['(1)', '(2)', '(3)', '(4)'].map((h) => words.find((w) => w.page === page && w.text === h)?.left ?? Infinity),
+      });
+      expect(
+        rows.map((r) => r.key),
+        k.navn,
+      ).toEqual(expected.map((c) => c.sagsnummer));
+      expect(rows.every((r) => own.has(r.key))).toBe(true);
 
-    // Each case's row says what the data says.
-    expected.forEach((c, i) => {
-      const { cells: row, note } = rows[i] as { cells: string; note?: string };
-      const ctx = `${k.navn} ${c.sagsnummer}`;
-      expect(row, ctx).toContain(`${c.sagsnummer} ${danishDate(c.date)} ${cap(c.cells['afgørelse'] ?? '')} `);
-      const words = row.split(' ');
-      expect(words.filter((w) => w === 'Ja' || w === 'Nej'), ctx).toEqual([cap(c.cells['overholder regler og praksis'] ?? '')]);
-      const defects = MANGLER.filter(([col]) => ['væsentlig', 'ikke væsentlig'].includes(c.cells[col] ?? ''));
-      for (const [col, label] of defects) expect(row, ctx).toContain(`${label}: ${c.cells[col]} betydning`);
-      expect((row.match(/betydning/g) ?? []).length, ctx).toBe(defects.length);
-      expect(words.includes('Ingen'), ctx).toBe(defects.length === 0);
-      for (const [col, label] of REGLER) expect(row, ctx).toContain(`${label}: ${cap(c.cells[col] ?? '')}`);
-      const bem = c.cells['bemærkning'] ?? '';
-      if (bem) expect(note, ctx).toBe(squash(bem));
-      else expect(note, ctx).toBeUndefined();
-    });
+      // Each case's row says what the data says.
+      expected.forEach((c, i) => {
+        const { cells: row, note } = rows[i] as { cells: string; note?: string };
+        const ctx = `${k.navn} ${c.sagsnummer}`;
+        expect(row, ctx).toContain(`${c.sagsnummer} ${danishDate(c.date)} ${cap(c.cells['afgørelse'] ?? '')} `);
+        const words = row.split(' ');
+        expect(
+          words.filter((w) => w === 'Ja' || w === 'Nej'),
+          ctx,
+        ).toEqual([cap(c.cells['overholder regler og praksis'] ?? '')]);
+        const defects = MANGLER.filter(([col]) => ['væsentlig', 'ikke væsentlig'].includes(c.cells[col] ?? ''));
+        for (const [col, label] of defects) expect(row, ctx).toContain(`${label}: ${c.cells[col]} betydning`);
+        expect((row.match(/betydning/g) ?? []).length, ctx).toBe(defects.length);
+        expect(words.includes('Ingen'), ctx).toBe(defects.length === 0);
+        for (const [col, label] of REGLER) expect(row, ctx).toContain(`${label}: ${cap(c.cells[col] ?? '')}`);
+        const bem = c.cells['bemærkning'] ?? '';
+        if (bem) expect(note, ctx).toBe(squash(bem));
+        else expect(note, ctx).toBeUndefined();
+      });
 
-    // "Side X af Y" on every page.
-    const pages = text.split('\f').filter((p) => p.trim() !== '');
-    pages.forEach((p, i) => expect(squash(p)).toContain(`Side ${i + 1} af ${pages.length}`));
-  });
+      // "Side X af Y" on every page.
+      const pages = text.split('\f').filter((p) => p.trim() !== '');
+      pages.forEach((p, i) => expect(squash(p)).toContain(`Side ${i + 1} af ${pages.length}`));
+    },
+  );
 
-  it.each(KOMMUNER.map((k) => ({ kode: kodeOf(k), navn: k.navn ?? '' })))('$kode $navn: the email goes to its own address, with the PDF attached byte for byte', async ({ kode }) => {
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    const l = manifest.letters.find((x: { kommunekode: string }) => x.kommunekode === kode);
-    expect(l, `letter for ${kode}`).toBeDefined();
-    const emailOf = new Map(kommuner.map((k) => [kodeOf(k), k.email]));
-    const mail = await simpleParser(readFileSync(join(dir, l.eml.file)));
-    const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
-    expect(to.flatMap((a) => a.value.map((v) => v.address))).toEqual([emailOf.get(l.kommunekode)]);
-    expect(mail.from?.value[0]?.address).toBe('handicapsagsbarometer@ankestyrelsen.example');
-    expect(mail.replyTo?.value[0]?.address).toBe('handicapsagsbarometer@ankestyrelsen.example');
-    expect(mail.subject).toBe(`Handicapsagsbarometret 2023: Ankestyrelsens vurdering af ${l.antalSager === 1 ? 'sagen' : 'sagerne'} fra ${l.navn}`);
-    expect(mail.messageId).toBe(`<${l.email.messageId}>`);
-    expect(mail.text).toContain(`Til ${l.navn}`);
-    expect(mail.html).toContain('<html lang="da">');
-    expect(mail.attachments).toHaveLength(1);
-    expect(mail.attachments[0]?.filename).toBe(`Handicapsagsbarometret 2023 - ${l.navn}.pdf`);
-    expect(mail.attachments[0]?.contentType).toBe('application/pdf');
-    expect(Buffer.compare(mail.attachments[0]?.content as Buffer, readFileSync(join(dir, l.pdf.file)))).toBe(0);
-  });
+  it.each(KOMMUNER.map((k) => ({ kode: kodeOf(k), navn: k.navn ?? '' })))(
+    '$kode $navn: the email goes to its own address, with the PDF attached byte for byte',
+    async ({ kode }) => {
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      const l = manifest.letters.find((x: { kommunekode: string }) => x.kommunekode === kode);
+      expect(l, `letter for ${kode}`).toBeDefined();
+      const emailOf = new Map(kommuner.map((k) => [kodeOf(k), k.email]));
+      const mail = await simpleParser(readFileSync(join(dir, l.eml.file)));
+      const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
+      expect(to.flatMap((a) => a.value.map((v) => v.address))).toEqual([emailOf.get(l.kommunekode)]);
+      expect(mail.from?.value[0]?.address).toBe('handicapsagsbarometer@ankestyrelsen.example');
+      expect(mail.replyTo?.value[0]?.address).toBe('handicapsagsbarometer@ankestyrelsen.example');
+      expect(mail.subject).toBe(
+        `Handicapsagsbarometret 2023: Ankestyrelsens vurdering af ${l.antalSager === 1 ? 'sagen' : 'sagerne'} fra ${l.navn}`,
+      );
+      expect(mail.messageId).toBe(`<${l.email.messageId}>`);
+      expect(mail.text).toContain(`Til ${l.navn}`);
+      expect(mail.html).toContain('<html lang="da">');
+      expect(mail.attachments).toHaveLength(1);
+      expect(mail.attachments[0]?.filename).toBe(`Handicapsagsbarometret 2023 - ${l.navn}.pdf`);
+      expect(mail.attachments[0]?.contentType).toBe('application/pdf');
+      expect(Buffer.compare(mail.attachments[0]?.content as Buffer, readFileSync(join(dir, l.pdf.file)))).toBe(0);
+    },
+  );
 
-  it('renders byte-identical PDFs and emails a second time', () => {
-    const out2 = tempDir();
-    const r = runCli(['render', '--data', data, '--out', out2]);
-    expect(r.code).toBe(0);
-    const dir2 = join(out2, '2023-ledsagelse');
-    const letters = readdirSync(dir).filter((f) => /\.(pdf|eml)$/.test(f));
-    expect(letters).toHaveLength(196);
-    for (const f of letters) expect(sha256(readFileSync(join(dir2, f))), f).toBe(sha256(readFileSync(join(dir, f))));
-    expect(readFileSync(join(dir2, 'manifest.json'), 'utf8')).toBe(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  }, RENDER_ALL);
+  it(
+    'renders byte-identical PDFs and emails a second time',
+    () => {
+      const out2 = tempDir();
+      const r = runCli(['render', '--data', data, '--out', out2]);
+      expect(r.code).toBe(0);
+      const dir2 = join(out2, '2023-ledsagelse');
+      const letters = readdirSync(dir).filter((f) => /\.(pdf|eml)$/.test(f));
+      expect(letters).toHaveLength(196);
+      for (const f of letters) expect(sha256(readFileSync(join(dir2, f))), f).toBe(sha256(readFileSync(join(dir, f))));
+      expect(readFileSync(join(dir2, 'manifest.json'), 'utf8')).toBe(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    },
+    RENDER_ALL,
+  );
 
-  it.each([['0173'], ['lyngby-taarbæk kommune']])('--kommune %j writes that kommune alone', (q) => {
-    const out3 = tempDir();
-    const r = runCli(['render', '--data', data, '--out', out3, '--kommune', q]);
-    expect(r.code, r.stderr).toBe(0);
-    const files = readdirSync(join(out3, '2023-ledsagelse')).filter((f) => /\.(pdf|eml)$/.test(f));
-    expect(files.sort()).toEqual(['173-lyngby-taarbaek-kommune.eml', '173-lyngby-taarbaek-kommune.pdf']);
-    expect(sha256(readFileSync(join(out3, '2023-ledsagelse', files[1] as string)))).toBe(
-      sha256(readFileSync(join(dir, '173-lyngby-taarbaek-kommune.pdf'))),
-    );
-    expect(r.stdout).toContain('Skrev 1 brev');
-  }, RENDER_ONE);
+  it.each([['0173'], ['lyngby-taarbæk kommune']])(
+    '--kommune %j writes that kommune alone',
+    (q) => {
+      const out3 = tempDir();
+      const r = runCli(['render', '--data', data, '--out', out3, '--kommune', q]);
+      expect(r.code, r.stderr).toBe(0);
+      const files = readdirSync(join(out3, '2023-ledsagelse')).filter((f) => /\.(pdf|eml)$/.test(f));
+      expect(files.sort()).toEqual(['173-lyngby-taarbaek-kommune.eml', '173-lyngby-taarbaek-kommune.pdf']);
+      expect(sha256(readFileSync(join(out3, '2023-ledsagelse', files[1] as string)))).toBe(
+        sha256(readFileSync(join(dir, '173-lyngby-taarbaek-kommune.pdf'))),
+      );
+      expect(r.stdout).toContain('Skrev 1 brev');
+    },
+    RENDER_ONE,
+  );
 
-  it.skipIf(!hasPreflight())('renders letters that pass PDF/A-1b preflight (largest, smallest and one with a bemærkning)', () => {
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    const sorted = [...manifest.letters].sort((a, b) => a.antalSager - b.antalSager);
-    for (const l of [sorted[0], sorted[sorted.length - 1]]) {
-      const r = preflightPdfA1b(join(dir, l.pdf.file));
-      expect(r.valid, r.output).toBe(true);
-    }
-  }, RENDER_ONE);
+  it.skipIf(!hasPreflight())(
+    'renders letters that pass PDF/A-1b preflight (largest, smallest and one with a bemærkning)',
+    () => {
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      const sorted = [...manifest.letters].sort((a, b) => a.antalSager - b.antalSager);
+      for (const l of [sorted[0], sorted[sorted.length - 1]]) {
+        const r = preflightPdfA1b(join(dir, l.pdf.file));
+        expect(r.valid, r.output).toBe(true);
+      }
+    },
+    RENDER_ONE,
+  );
 });

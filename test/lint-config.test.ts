@@ -36,7 +36,7 @@ const PROBE = [
   "import { Worker } from 'node:worker_threads';",
   "import type { Io } from '../../commands/io.js';",
   "import { readOutput } from '../../adapters/letters/read-output.js';",
-  "export const used = [readFileSync, spawn, request, createServer, connect, Worker, readOutput] as unknown as Io;",
+  'export const used = [readFileSync, spawn, request, createServer, connect, Worker, readOutput] as unknown as Io;',
   "export const later = (): Promise<unknown> => import('node:fs');",
   '',
 ].join('\n');
@@ -48,19 +48,27 @@ describe('lint: src/core stays pure', () => {
 
   it('rejects I/O modules and imports of adapters or commands inside src/core, line by line', () => {
     const messages = lint('src/core/send/probe.ts', PROBE);
-    const restricted = messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax');
+    const restricted = messages.filter(
+      (m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax',
+    );
     expect(restricted.map((m) => m.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10]);
     expect(restricted[0]?.message).toContain('src/core is pure');
     expect(restricted[6]?.message).toContain('must not depend on adapters, commands');
   });
 
   it("allows net's pure address predicates in src/core", () => {
-    const messages = lint('src/core/send/probe.ts', "import { isIP } from 'node:net';\nexport const v4 = isIP('127.0.0.1') === 4;\n");
+    const messages = lint(
+      'src/core/send/probe.ts',
+      "import { isIP } from 'node:net';\nexport const v4 = isIP('127.0.0.1') === 4;\n",
+    );
     expect(messages).toEqual([]);
   });
 
   it('allows the same imports outside src/core (adapters do the I/O)', () => {
-    const messages = lint('src/adapters/letters/probe.ts', PROBE.replace("import type { Io } from '../../commands/io.js';\n", '').replace(' as unknown as Io', ''));
+    const messages = lint(
+      'src/adapters/letters/probe.ts',
+      PROBE.replace("import type { Io } from '../../commands/io.js';\n", '').replace(' as unknown as Io', ''),
+    );
     expect(messages.filter((m) => m.ruleId?.startsWith('no-restricted'))).toEqual([]);
   });
 });

@@ -28,7 +28,10 @@ function withLinks(): LetterModel {
   const body: TextBlock[] = [
     ...model.body.filter((b) => b.type !== 'oversigt' && b.type !== 'noegle'),
     { type: 'paragraph', text: `Man kan tilmelde sig dialogmødet her: ${SIGNUP}` },
-    { type: 'paragraph', text: `I kan læse mere om Ankestyrelsens retssikkerhedsinitiativer her: ${READ_MORE}. Og mere endnu (${SIGNUP}).` },
+    {
+      type: 'paragraph',
+      text: `I kan læse mere om Ankestyrelsens retssikkerhedsinitiativer her: ${READ_MORE}. Og mere endnu (${SIGNUP}).`,
+    },
     { type: 'paragraph', text: `En meget lang adresse: ${VERY_LONG}` },
     { type: 'oversigt' },
     { type: 'noegle' },
@@ -37,7 +40,8 @@ function withLinks(): LetterModel {
 }
 
 function withLongToken(): LetterModel {
-  const normal = 'Kommunen har ikke inddraget lægens udtalelse om borgerens behov for ledsagelse til fritidsaktiviteter. ';
+  const normal =
+    'Kommunen har ikke inddraget lægens udtalelse om borgerens behov for ledsagelse til fritidsaktiviteter. ';
   return aLetterModel({
     sager: [
       aCaseView({ sagsnummer: 'HSB23-0901', bemaerkning: `Start ${TOKEN} slut-på-token. ${normal.repeat(12)}SLUT` }),
@@ -96,10 +100,13 @@ describe('links in the letter', () => {
     expect(raw).not.toMatch(/\/S \/(JavaScript|Launch)/);
   });
 
-  it.skipIf(!HAS_POPPLER)('pdfinfo reads the links back, each URL whole (the trailing period and parenthesis are not part of it)', () => {
-    const uris = new Set(linkUris(linksFile).map((l) => l.uri));
-    expect(uris).toEqual(new Set([SIGNUP, READ_MORE, VERY_LONG, 'https://ast.dk/']));
-  });
+  it.skipIf(!HAS_POPPLER)(
+    'pdfinfo reads the links back, each URL whole (the trailing period and parenthesis are not part of it)',
+    () => {
+      const uris = new Set(linkUris(linksFile).map((l) => l.uri));
+      expect(uris).toEqual(new Set([SIGNUP, READ_MORE, VERY_LONG, 'https://ast.dk/']));
+    },
+  );
 
   it.skipIf(!HAS_POPPLER)('never wraps a URL that fits on a line, so a copied link is right', () => {
     const lines = pdfToText(linksFile).split('\n');
@@ -117,11 +124,15 @@ describe('links in the letter', () => {
     expect(after.startsWith(VERY_LONG)).toBe(true);
   });
 
-  it.skipIf(!HAS_PREFLIGHT)('stays PDF/A-1b valid', () => {
-    const r = preflightPdfA1b(linksFile);
-    expect(r.output).toMatch(/valid PDF\/A-1b/);
-    expect(r.valid).toBe(true);
-  }, HEAVY);
+  it.skipIf(!HAS_PREFLIGHT)(
+    'stays PDF/A-1b valid',
+    () => {
+      const r = preflightPdfA1b(linksFile);
+      expect(r.output).toMatch(/valid PDF\/A-1b/);
+      expect(r.valid).toBe(true);
+    },
+    HEAVY,
+  );
 });
 
 describe('long tokens in a bemærkning', () => {
@@ -141,8 +152,12 @@ describe('long tokens in a bemærkning', () => {
     expect(over).toEqual([]);
   });
 
-  it.skipIf(!HAS_PREFLIGHT)('stays PDF/A-1b valid', () => {
-    const r = preflightPdfA1b(tokenFile);
-    expect(r.valid).toBe(true);
-  }, HEAVY);
+  it.skipIf(!HAS_PREFLIGHT)(
+    'stays PDF/A-1b valid',
+    () => {
+      const r = preflightPdfA1b(tokenFile);
+      expect(r.valid).toBe(true);
+    },
+    HEAVY,
+  );
 });

@@ -18,12 +18,15 @@ const HAS_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = join(REPO, 'test-artifacts');
 
 if (!HAS_CHROMIUM) {
-  console.warn(`Browser tests of the preview page are SKIPPED: ${CHROMIUM} is missing. Install it with »apt-get install chromium« (.ci/run does).`);
+  console.warn(
+    `Browser tests of the preview page are SKIPPED: ${CHROMIUM} is missing. Install it with »apt-get install chromium« (.ci/run does).`,
+  );
 }
 
 const pct = (part: number, whole: number): number => (whole === 0 ? 0 : Math.round((part / whole) * 100));
 /** What a bar's label must say: "58 % (223 af 385)". */
-const barLabel = (part: number, whole: number): string => (whole === 0 ? `ikke beregnet (0 af 0)` : `${pct(part, whole)} % (${part} af ${whole})`);
+const barLabel = (part: number, whole: number): string =>
+  whole === 0 ? `ikke beregnet (0 af 0)` : `${pct(part, whole)} % (${part} af ${whole})`;
 const code3 = (s: string): string => s.trim().padStart(3, '0');
 
 describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
@@ -67,7 +70,16 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -77,7 +89,10 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
 
   /** Opens the page and records every request, failed request and console error. */
   async function open(url = pageUrl, opts: { javaScriptEnabled?: boolean } = {}) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: opts.javaScriptEnabled ?? true });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      javaScriptEnabled: opts.javaScriptEnabled ?? true,
+    });
     const page = await context.newPage();
     const requests: string[] = [];
     const failed: string[] = [];
@@ -93,7 +108,9 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
   }
 
   const visibleCodes = (page: Page): Promise<string[]> =>
-    page.$$eval('#kommuner tbody tr', (rows) => rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.getAttribute('data-kode') ?? ''));
+    page.$$eval('#kommuner tbody tr', (rows) =>
+      rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.getAttribute('data-kode') ?? ''),
+    );
 
   it('loads from disk without network: only file:// requests, none failed, no errors; screenshot saved', async () => {
     const { page, requests, failed, errors, close } = await open();
@@ -114,12 +131,17 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
     try {
       expect(withCases.size).toBeGreaterThan(0);
       const rows = await page.$$eval('#kommuner tbody tr', (trs) =>
-        trs.map((r) => ({ kode: r.getAttribute('data-kode') ?? '', navn: r.querySelector('th')?.textContent?.trim() ?? '' })),
+        trs.map((r) => ({
+          kode: r.getAttribute('data-kode') ?? '',
+          navn: r.querySelector('th')?.textContent?.trim() ?? '',
+        })),
       );
       expect(rows.map((r) => r.kode).sort()).toEqual([...withCases.keys()].sort());
       for (const r of rows) expect(r.navn).toBe(withCases.get(r.kode));
       expect(await page.textContent('#antal-vises')).toBe(`${withCases.size} kommuner vises.`);
-      const apart = await page.$$eval('#uden-sager tbody tr', (trs) => trs.map((r) => r.getAttribute('data-kode') ?? ''));
+      const apart = await page.$$eval('#uden-sager tbody tr', (trs) =>
+        trs.map((r) => r.getAttribute('data-kode') ?? ''),
+      );
       expect(apart.sort()).toEqual([...withoutCases.keys()].sort());
       expect(await page.textContent('#uden-sager-overskrift')).toBe(`Kommuner uden sager (${withoutCases.size})`);
     } finally {
@@ -132,11 +154,15 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
     try {
       const [kode, navn] = [...withCases.entries()].find(([, n]) => /-/.test(n)) ?? [...withCases.entries()][0]!;
       const word = navn.split(/[\s-]/)[0]!;
-      const expectedByName = [...withCases.entries()].filter(([, n]) => n.toLowerCase().includes(word.toLowerCase())).map(([k]) => k);
+      const expectedByName = [...withCases.entries()]
+        .filter(([, n]) => n.toLowerCase().includes(word.toLowerCase()))
+        .map(([k]) => k);
       await page.fill('#soegefelt', word.toUpperCase());
       expect((await visibleCodes(page)).sort()).toEqual(expectedByName.sort());
       expect(await visibleCodes(page)).toContain(kode);
-      expect(await page.textContent('#antal-vises')).toContain(`${expectedByName.length === 1 ? '1 kommune' : `${expectedByName.length} kommuner`} vises af ${withCases.size}`);
+      expect(await page.textContent('#antal-vises')).toContain(
+        `${expectedByName.length === 1 ? '1 kommune' : `${expectedByName.length} kommuner`} vises af ${withCases.size}`,
+      );
 
       await page.fill('#soegefelt', kode);
       expect(await visibleCodes(page)).toEqual([kode]);
@@ -157,7 +183,9 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
     const { page, close } = await open();
     try {
       const sagerOf = () =>
-        page.$$eval('#kommuner tbody tr', (trs) => trs.map((r) => Number((r as HTMLTableRowElement).cells[3]?.getAttribute('data-v'))));
+        page.$$eval('#kommuner tbody tr', (trs) =>
+          trs.map((r) => Number((r as HTMLTableRowElement).cells[3]?.getAttribute('data-v'))),
+        );
       const header = page.locator('#kommuner thead th', { hasText: 'Sager' });
       await header.getByRole('button').click();
       expect(await header.getAttribute('aria-sort')).toBe('ascending');
@@ -183,14 +211,17 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
   it('links to a PDF and an email page for every letter, and the files exist', async () => {
     const { page, close } = await open();
     try {
-      const hrefs = await page.$$eval('#kommuner a[data-pdf], #kommuner a[data-email]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      const hrefs = await page.$$eval('#kommuner a[data-pdf], #kommuner a[data-email]', (as) =>
+        as.map((a) => (a as HTMLAnchorElement).href),
+      );
       expect(hrefs.length).toBe(2 * withCases.size);
       for (const href of hrefs) {
         expect(href.startsWith('file://')).toBe(true);
         expect(existsSync(fileURLToPath(href)), href).toBe(true);
       }
       expect(hrefs.filter((h) => h.endsWith('.pdf')).length).toBe(withCases.size);
-      for (const pdf of hrefs.filter((h) => h.endsWith('.pdf'))) expect(readFileSync(fileURLToPath(pdf)).subarray(0, 5).toString()).toBe('%PDF-');
+      for (const pdf of hrefs.filter((h) => h.endsWith('.pdf')))
+        expect(readFileSync(fileURLToPath(pdf)).subarray(0, 5).toString()).toBe('%PDF-');
     } finally {
       await close();
     }
@@ -222,27 +253,46 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
       const bar = (kolonne: string) => page.textContent(`tr[data-kolonne="${kolonne}"] .andel`);
       expect(await bar('regler-og-praksis')).toBe(barLabel(figures.overholder, figures.sager));
       for (const r of ruleSet.retligeMangler) {
-        const grundlag = r.gaelderFor ? r.gaelderFor.reduce((n, v) => n + (figures.afgoerelser[v] ?? 0), 0) : figures.sager;
+        const grundlag = r.gaelderFor
+          ? r.gaelderFor.reduce((n, v) => n + (figures.afgoerelser[v] ?? 0), 0)
+          : figures.sager;
         const lever = grundlag - (figures.mangler[r.kolonne]?.vaesentlig ?? 0);
         expect(await bar(r.kolonne), r.kolonne).toBe(barLabel(lever, grundlag));
-        const cells = await page.$$eval(`#figur1-tabel tr[data-kolonne="${r.kolonne}"] td.num`, (tds) => tds.map((t) => t.textContent));
-        expect(cells).toEqual([String(figures.mangler[r.kolonne]?.i_alt), String(figures.mangler[r.kolonne]?.vaesentlig), String(grundlag)]);
+        const cells = await page.$$eval(`#figur1-tabel tr[data-kolonne="${r.kolonne}"] td.num`, (tds) =>
+          tds.map((t) => t.textContent),
+        );
+        expect(cells).toEqual([
+          String(figures.mangler[r.kolonne]?.i_alt),
+          String(figures.mangler[r.kolonne]?.vaesentlig),
+          String(grundlag),
+        ]);
       }
       for (const r of ruleSet.sagsbehandlingsregler) {
         const c = figures.regler[r.kolonne]!;
         const grundlag = c.overholdt + c['ikke overholdt'];
         expect(await bar(r.kolonne), r.kolonne).toBe(barLabel(c.overholdt, grundlag));
-        const cells = await page.$$eval(`#figur5-tabel tr[data-kolonne="${r.kolonne}"] td.num`, (tds) => tds.map((t) => t.textContent));
-        expect(cells).toEqual([String(c['ikke overholdt']), String(c['ikke relevant']), String(c['kan ikke vurderes'])]);
+        const cells = await page.$$eval(`#figur5-tabel tr[data-kolonne="${r.kolonne}"] td.num`, (tds) =>
+          tds.map((t) => t.textContent),
+        );
+        expect(cells).toEqual([
+          String(c['ikke overholdt']),
+          String(c['ikke relevant']),
+          String(c['kan ikke vurderes']),
+        ]);
       }
       // The bars are drawn to the same share as their label says.
       const widths = await page.$$eval('.figure tr[data-kolonne]', (trs) =>
-        trs.map((tr) => ({ w: Number(tr.querySelector('rect.fyld')?.getAttribute('width')), t: tr.querySelector('.andel')?.textContent ?? '' })),
+        trs.map((tr) => ({
+          w: Number(tr.querySelector('rect.fyld')?.getAttribute('width')),
+          t: tr.querySelector('.andel')?.textContent ?? '',
+        })),
       );
       for (const { w, t } of widths) expect(t.startsWith('ikke beregnet') ? '0 %' : t.split(' (')[0]).toBe(`${w} %`);
       // ... and every bar of a figure on the same scale: the full bar is equally long in every row.
       for (const table of ['#figur1-tabel', '#figur5-tabel']) {
-        const lengths = await page.$$eval(`${table} svg`, (svgs) => svgs.map((s) => Math.round(s.getBoundingClientRect().width)));
+        const lengths = await page.$$eval(`${table} svg`, (svgs) =>
+          svgs.map((s) => Math.round(s.getBoundingClientRect().width)),
+        );
         expect(lengths.length).toBeGreaterThan(0);
         expect(new Set(lengths).size, `${table}: ${lengths.join(', ')}`).toBe(1);
         expect(lengths[0]).toBeGreaterThan(100);
@@ -258,7 +308,9 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
       }
       // The reconciliation holds for the example data.
       expect(await page.textContent('#afstemning-resultat')).toContain('Brevene stemmer med landstallene.');
-      expect(await page.$$eval('#landstal-tabel tbody tr', (trs) => trs[0]?.textContent)).toContain(String(figures.sager));
+      expect(await page.$$eval('#landstal-tabel tbody tr', (trs) => trs[0]?.textContent)).toContain(
+        String(figures.sager),
+      );
     } finally {
       await close();
     }
@@ -275,7 +327,10 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
           const el = document.activeElement as HTMLElement | null;
           if (!el) return { id: '', style: '' };
           const s = getComputedStyle(el);
-          return { id: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${el.className}` : ''}`, style: `${s.outlineStyle} ${s.outlineWidth}` };
+          return {
+            id: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${el.className}` : ''}`,
+            style: `${s.outlineStyle} ${s.outlineWidth}`,
+          };
         });
         reached.push(f.id);
         if (f.id === 'input#soegefelt') outline = f.style;
@@ -285,7 +340,9 @@ describe.skipIf(!HAS_CHROMIUM)(`preview page in Chromium (${CHROMIUM})`, () => {
       expect(outline).not.toMatch(/^none/);
       // Enter on a focused sort button sorts.
       await page.keyboard.press('Enter');
-      expect(await page.$$eval('#kommuner th[aria-sort="ascending"], #kommuner th[aria-sort="descending"]', (t) => t.length)).toBe(1);
+      expect(
+        await page.$$eval('#kommuner th[aria-sort="ascending"], #kommuner th[aria-sort="descending"]', (t) => t.length),
+      ).toBe(1);
     } finally {
       await close();
     }

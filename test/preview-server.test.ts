@@ -32,13 +32,19 @@ async function fakeOutFolder(out: string, id = '2023-ledsagelse'): Promise<strin
 }
 
 /** A raw request: fetch would normalise "/../" away before sending it. */
-function rawGet(port: number, path: string, host = `127.0.0.1:${port}`): Promise<{ status: number; type: string; body: string }> {
+function rawGet(
+  port: number,
+  path: string,
+  host = `127.0.0.1:${port}`,
+): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -85,14 +91,23 @@ describe('preview server', () => {
   });
 
   it('serves nothing outside the folder', async () => {
-    for (const path of ['/../hemmelig.txt', '/%2e%2e/hemmelig.txt', '/..%2fhemmelig.txt', '/%2e%2e%2fhemmelig.txt', '/..\\hemmelig.txt', '/link.txt', '/%00', '/%zz']) {
+    for (const path of [
+      '/../hemmelig.txt',
+      '/%2e%2e/hemmelig.txt',
+      '/..%2fhemmelig.txt',
+      '/%2e%2e%2fhemmelig.txt',
+      '/..\\hemmelig.txt',
+      '/link.txt',
+      '/%00',
+      '/%zz',
+    ]) {
       const r = await rawGet(server.port, path);
       expect([400, 403, 404], path).toContain(r.status);
       expect(r.body).not.toContain('must not be served');
     }
   });
 
-  it('answers only to this machine\'s names (no DNS rebinding)', async () => {
+  it("answers only to this machine's names (no DNS rebinding)", async () => {
     expect((await rawGet(server.port, '/', 'evil.example')).status).toBe(403);
     expect((await rawGet(server.port, '/', `localhost:${server.port}`)).status).toBe(200);
   });
@@ -110,7 +125,11 @@ describe('findPreviewRoot', () => {
     expect(await findPreviewRoot(a)).toEqual({ kind: 'barometer', root: a });
     expect(await findPreviewRoot(out)).toEqual({ kind: 'barometer', root: a });
     await fakeOutFolder(out, '2024-merudgifter');
-    expect(await findPreviewRoot(out)).toEqual({ kind: 'several', root: out, barometre: ['2023-ledsagelse', '2024-merudgifter'] });
+    expect(await findPreviewRoot(out)).toEqual({
+      kind: 'several',
+      root: out,
+      barometre: ['2023-ledsagelse', '2024-merudgifter'],
+    });
     const server = await startPreviewServer(await findPreviewRoot(out));
     try {
       const list = await (await fetch(server.url)).text();
@@ -122,7 +141,9 @@ describe('findPreviewRoot', () => {
   });
 
   it('says in Danish what to do when there is nothing to show', async () => {
-    await expect(findPreviewRoot(tempDir('kommunebrev-empty-'))).rejects.toThrow(/Der er ingen forhåndsvisning i .*kommunebrev render/);
+    await expect(findPreviewRoot(tempDir('kommunebrev-empty-'))).rejects.toThrow(
+      /Der er ingen forhåndsvisning i .*kommunebrev render/,
+    );
     await expect(findPreviewRoot('/findes/ikke')).rejects.toThrow(/findes ikke/);
   });
 });
@@ -142,7 +163,10 @@ describe('kommunebrev preview (the real CLI)', () => {
   });
 
   it('rejects a bad port with a Danish message and exit code 2', async () => {
-    const child = spawn(process.execPath, [BIN, 'preview', '--out', tempDir(), '--port', 'abc'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'preview', '--out', tempDir(), '--port', 'abc'], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));

@@ -8,13 +8,22 @@ import { formatDanishDateTime } from '../src/core/danish.js';
 import Handlebars from 'handlebars';
 import { PREVIEW_TEMPLATES_DIR, readPreviewTemplates } from '../src/adapters/preview/read-preview-templates.js';
 import { createHash } from 'node:crypto';
-import { compilePreviewTemplates, emailPageFile, renderEmailPageHtml as renderEmailPage, renderPreviewHtml as renderPreview } from '../src/core/preview/render-preview.js';
+import {
+  compilePreviewTemplates,
+  emailPageFile,
+  renderEmailPageHtml as renderEmailPage,
+  renderPreviewHtml as renderPreview,
+} from '../src/core/preview/render-preview.js';
 import type { Delivery, SendStatusMap } from '../src/core/send/send-status.js';
 import { exampleManifest } from './helpers/manifest.js';
 
 const templates = await readPreviewTemplates();
-const renderPreviewHtml = (...args: Parameters<typeof renderPreview> extends [unknown, ...infer R] ? R : never): string => renderPreview(templates, ...args);
-const renderEmailPageHtml = (...args: Parameters<typeof renderEmailPage> extends [unknown, ...infer R] ? R : never): string => renderEmailPage(templates, ...args);
+const renderPreviewHtml = (
+  ...args: Parameters<typeof renderPreview> extends [unknown, ...infer R] ? R : never
+): string => renderPreview(templates, ...args);
+const renderEmailPageHtml = (
+  ...args: Parameters<typeof renderEmailPage> extends [unknown, ...infer R] ? R : never
+): string => renderEmailPage(templates, ...args);
 const escapeHtml = Handlebars.escapeExpression;
 
 const text = (html: string): string =>
@@ -56,7 +65,7 @@ describe('renderPreviewHtml', () => {
     expect(html).not.toContain('<tr data-kode="825" data-navn');
   });
 
-  it('shows the national figures of the manifest, which are check --json\'s figures', () => {
+  it("shows the national figures of the manifest, which are check --json's figures", () => {
     const f = manifest.national.figures;
     expect(f).toMatchObject({ sager: 5, kommuner: 2, overholder: 3, medVaesentligMangel: 2 });
     const t = text(html);
@@ -64,18 +73,28 @@ describe('renderPreviewHtml', () => {
     expect(t).toContain(`Lever op til regler og praksis ${f.overholder} 60 %`);
     expect(t).toContain(`heraf med væsentlig betydning ${f.medVaesentligMangel} 40 %`);
     for (const r of [...manifest.national.retligeKrav, ...manifest.national.sagsbehandlingsregler]) {
-      expect(t).toContain(r.grundlag === 0 ? `${r.label} ikke beregnet (0 af 0)` : `${r.label} ${r.procent} % (${r.lever} af ${r.grundlag})`);
+      expect(t).toContain(
+        r.grundlag === 0
+          ? `${r.label} ikke beregnet (0 af 0)`
+          : `${r.label} ${r.procent} % (${r.lever} af ${r.grundlag})`,
+      );
     }
     // A rule with no assessable cases gets no made-up "0 %".
-    expect(manifest.national.sagsbehandlingsregler.find((r) => r.kolonne === 'handleplan')).toMatchObject({ grundlag: 0 });
+    expect(manifest.national.sagsbehandlingsregler.find((r) => r.kolonne === 'handleplan')).toMatchObject({
+      grundlag: 0,
+    });
     expect(t).toContain('Handleplan ikke beregnet (0 af 0)');
     // Figure 1 and 5 rows, with the counts the figures hold.
     const begr = manifest.national.retligeKrav.find((r) => r.kolonne === 'begrundelse')!;
     expect(begr).toMatchObject({ grundlag: 2, lever: 1, procent: 50 });
     expect(t).toContain('Begrundelse 50 % (1 af 2) 1 1 2');
-    expect(t).toContain(`Afgørelsen er i overensstemmelse med regler og praksis 60 % (3 af 5) ${f.medMangel} ${f.medVaesentligMangel} 5`);
+    expect(t).toContain(
+      `Afgørelsen er i overensstemmelse med regler og praksis 60 % (3 af 5) ${f.medMangel} ${f.medVaesentligMangel} 5`,
+    );
     const klage = f.regler.klagevejledning!;
-    expect(t).toContain(`Klagevejledning 50 % (1 af 2) ${klage['ikke overholdt']} ${klage['ikke relevant']} ${klage['kan ikke vurderes']}`);
+    expect(t).toContain(
+      `Klagevejledning 50 % (1 af 2) ${klage['ikke overholdt']} ${klage['ikke relevant']} ${klage['kan ikke vurderes']}`,
+    );
     // The bars are drawn with the row's own percentage.
     expect(html).toMatch(/data-kolonne="begrundelse">.*?<rect class="fyld" width="50" height="10"\/>/s);
   });
@@ -94,14 +113,22 @@ describe('renderPreviewHtml', () => {
     l.navn = `Kommune ${evil}`;
     l.recipient = `"a<b"@example.dk`;
     l.advarsler = [`advarsel: ${evil}`];
-    l.email = { ...l.email, subject: evil, text: `Hej ${evil}\nmed linjeskift`, to: `${evil} <x@y.dk>`, attachmentName: `${evil}.pdf` };
+    l.email = {
+      ...l.email,
+      subject: evil,
+      text: `Hej ${evil}\nmed linjeskift`,
+      to: `${evil} <x@y.dk>`,
+      attachmentName: `${evil}.pdf`,
+    };
     m.kommunerUdenSager = [{ kommunekode: '999', navn: evil, email: evil }];
     m.advarsler = [evil];
     m.barometer = { ...m.barometer, titel: evil };
     for (const page of [renderPreviewHtml(m), renderEmailPageHtml(m, l)]) {
       expect(page).not.toContain('<script>alert');
       expect(page).not.toContain('"x")');
-      expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27; {{kommune.navn}}');
+      expect(page).toContain(
+        '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27; {{kommune.navn}}',
+      );
       // Exactly one script element (the page's own) or none (email page).
       expect((page.match(/<script\b/g) ?? []).length).toBeLessThanOrEqual(1);
     }
@@ -122,7 +149,13 @@ describe('renderPreviewHtml', () => {
   });
 
   /** A delivery as the journal folds it: the address it went to and the .eml it was made from. */
-  const delivered = (to: string, eml: { sha256: string; contentSha256?: string | undefined } = { sha256: 'b'.repeat(64), contentSha256: 'c'.repeat(64) }): Delivery => ({
+  const delivered = (
+    to: string,
+    eml: { sha256: string; contentSha256?: string | undefined } = {
+      sha256: 'b'.repeat(64),
+      contentSha256: 'c'.repeat(64),
+    },
+  ): Delivery => ({
     at: '2024-05-08T08:15:00Z',
     to,
     messageId: 'abc@ankestyrelsen.example',
@@ -135,15 +168,51 @@ describe('renderPreviewHtml', () => {
     confirmedManually: false,
   });
 
-  it('shows each kommune\'s send status when a status map is given', () => {
+  it("shows each kommune's send status when a status map is given", () => {
     const status: SendStatusMap = new Map([
-      ['101', { kommunekode: '101', state: 'sent', at: '2024-05-08T08:15:00Z', messageId: 'abc@ankestyrelsen.example', response: '250 2.0.0 OK <queued>', resends: 0, deliveries: [delivered('old-address@kommune.example')] }],
-      ['173', { kommunekode: '173', state: 'failed', at: '2024-05-08T08:16:00Z', response: '550 5.1.1 Mailbox unavailable', code: 550, resends: 0, deliveries: [] }],
-      ['999', { kommunekode: '999', state: 'uafklaret', at: '2024-05-08T08:17:00Z', response: 'Forbindelsen blev afbrudt', resends: 0, deliveries: [] }],
+      [
+        '101',
+        {
+          kommunekode: '101',
+          state: 'sent',
+          at: '2024-05-08T08:15:00Z',
+          messageId: 'abc@ankestyrelsen.example',
+          response: '250 2.0.0 OK <queued>',
+          resends: 0,
+          deliveries: [delivered('old-address@kommune.example')],
+        },
+      ],
+      [
+        '173',
+        {
+          kommunekode: '173',
+          state: 'failed',
+          at: '2024-05-08T08:16:00Z',
+          response: '550 5.1.1 Mailbox unavailable',
+          code: 550,
+          resends: 0,
+          deliveries: [],
+        },
+      ],
+      [
+        '999',
+        {
+          kommunekode: '999',
+          state: 'uafklaret',
+          at: '2024-05-08T08:17:00Z',
+          response: 'Forbindelsen blev afbrudt',
+          resends: 0,
+          deliveries: [],
+        },
+      ],
     ]);
     const page = renderPreviewHtml(manifest, status);
     expect(page).toContain('data-navn="Afsendelse"');
-    const row = (kode: string) => page.slice(page.indexOf(`<tr data-kode="${kode}"`), page.indexOf('</tr>', page.indexOf(`<tr data-kode="${kode}"`)));
+    const row = (kode: string) =>
+      page.slice(
+        page.indexOf(`<tr data-kode="${kode}"`),
+        page.indexOf('</tr>', page.indexOf(`<tr data-kode="${kode}"`)),
+      );
     expect(text(row('101'))).toContain('Sendt 8. maj 2024 kl. 10.15');
     expect(row('101')).toContain('<time datetime="2024-05-08T08:15:00Z">');
     expect(row('101')).toContain('abc@ankestyrelsen.example');
@@ -157,7 +226,10 @@ describe('renderPreviewHtml', () => {
     expect(row('101')).toContain('Brevet er ændret siden');
     expect(row('101')).toContain('sendt til old-address@kommune.example');
     const l101 = manifest.letters.find((l) => l.kommunekode === '101')!;
-    const same = renderPreviewHtml(manifest, new Map([['101', { ...status.get('101')!, deliveries: [delivered(l101.recipient, l101.eml)] }]]));
+    const same = renderPreviewHtml(
+      manifest,
+      new Map([['101', { ...status.get('101')!, deliveries: [delivered(l101.recipient, l101.eml)] }]]),
+    );
     expect(same).toContain('<span class="tag sendt">Sendt</span>');
     expect(same).not.toContain('Brevet er ændret siden');
     const uafklaret = renderPreviewHtml(manifest, new Map([['173', { ...status.get('999')!, kommunekode: '173' }]]));
@@ -183,8 +255,20 @@ describe('renderPreviewHtml', () => {
     expect(csp).toContain(`style-src ${sha(file('preview.css'))};`);
     expect(csp).toContain(`script-src ${sha(file('preview.js'))};`);
     // The hashes follow the files: an edited style sheet needs no other change.
-    const partials = Object.fromEntries(readdirSync(join(PREVIEW_TEMPLATES_DIR, 'partials')).map((f) => [f.replace(/\.hbs$/, ''), file(join('partials', f)).replace(/\n$/, '')]));
-    const edited = compilePreviewTemplates({ preview: file('preview.hbs'), email: file('email.hbs'), listing: file('listing.hbs'), partials, style: 'body { color: red; }\n', script: file('preview.js') });
+    const partials = Object.fromEntries(
+      readdirSync(join(PREVIEW_TEMPLATES_DIR, 'partials')).map((f) => [
+        f.replace(/\.hbs$/, ''),
+        file(join('partials', f)).replace(/\n$/, ''),
+      ]),
+    );
+    const edited = compilePreviewTemplates({
+      preview: file('preview.hbs'),
+      email: file('email.hbs'),
+      listing: file('listing.hbs'),
+      partials,
+      style: 'body { color: red; }\n',
+      script: file('preview.js'),
+    });
     const page = renderPreview(edited, manifest);
     expect(page).toContain(`style-src ${sha('body { color: red; }\n')};`);
     expect(page).toContain('<style>body { color: red; }\n</style>');
@@ -193,12 +277,16 @@ describe('renderPreviewHtml', () => {
   });
 
   it('names the template when one cannot be parsed', () => {
-    expect(() => compilePreviewTemplates({ preview: '{{#if x}}', email: '', listing: '', partials: {}, style: '', script: '' })).toThrow(/templates\/preview\/preview\.hbs/);
+    expect(() =>
+      compilePreviewTemplates({ preview: '{{#if x}}', email: '', listing: '', partials: {}, style: '', script: '' }),
+    ).toThrow(/templates\/preview\/preview\.hbs/);
   });
 
   it('marks example data', () => {
     expect(html).toContain('id="eksempeldata"');
-    expect(renderPreviewHtml({ ...manifest, barometer: { ...manifest.barometer, eksempeldata: false } })).not.toContain('id="eksempeldata"');
+    expect(renderPreviewHtml({ ...manifest, barometer: { ...manifest.barometer, eksempeldata: false } })).not.toContain(
+      'id="eksempeldata"',
+    );
   });
 });
 
@@ -228,7 +316,11 @@ describe('writePreview', () => {
     const path = await writePreview(dir, m);
     expect(path).toBe(join(dir, 'index.html'));
     expect(readFileSync(path, 'utf8')).toBe(renderPreviewHtml(m));
-    expect(readdirSync(dir).sort()).toEqual(['101-koebenhavns-kommune.email.html', '173-lyngby-taarbaek-kommune.email.html', 'index.html']);
+    expect(readdirSync(dir).sort()).toEqual([
+      '101-koebenhavns-kommune.email.html',
+      '173-lyngby-taarbaek-kommune.email.html',
+      'index.html',
+    ]);
     await writePreview(dir, { ...m, letters: m.letters.slice(0, 1) });
     expect(readdirSync(dir).sort()).toEqual(['101-koebenhavns-kommune.email.html', 'index.html']);
   });

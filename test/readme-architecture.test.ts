@@ -13,7 +13,10 @@ function sourceFiles(dir: string): string[] {
 
 /** The module tree in the README: "folder/" lines open a folder, "name.ts" lines are modules; indentation nests them. */
 function listedModules(readme: string): string[] {
-  const section = readme.slice(readme.indexOf('## Architecture'), readme.indexOf('\n## ', readme.indexOf('## Architecture') + 1));
+  const section = readme.slice(
+    readme.indexOf('## Architecture'),
+    readme.indexOf('\n## ', readme.indexOf('## Architecture') + 1),
+  );
   const tree = /```\n(src\/[\s\S]*?)```/.exec(section)?.[1] ?? '';
   const path: string[] = [];
   const out: string[] = [];

@@ -22,7 +22,9 @@ describe('an inconsistent out folder', () => {
     const st = await runCliAsync(f.bin, ['status', '--out', f.out]);
     expect(st.code).toBe(1);
     expect(st.stderr).toContain('Mappen er inkonsistent: 2 filer passer ikke med manifestet');
-    expect(st.stderr).toContain('147-frederiksberg-kommune.pdf: 147 Frederiksberg Kommune: filen passer ikke med manifestet');
+    expect(st.stderr).toContain(
+      '147-frederiksberg-kommune.pdf: 147 Frederiksberg Kommune: filen passer ikke med manifestet',
+    );
     expect(st.stderr).toContain('461-odense-kommune.eml: 461 Odense Kommune: filen findes ikke eller kan ikke læses.');
     const page = readFileSync(join(f.dir, 'index.html'), 'utf8');
     expect(page).toContain('<strong>Mappen er inkonsistent.</strong>');
@@ -35,7 +37,12 @@ describe('an inconsistent out folder', () => {
     expect(r.stderr).toMatch(/147 Frederiksberg Kommune: filen passer ikke med manifestet/);
     expect(r.stderr).toMatch(/461 Odense Kommune: filen findes ikke/);
     const sentTo = server.received.flatMap((m) => m.to).sort();
-    expect(sentTo).toEqual(KOMMUNER.map(([k]) => k).filter((k) => k !== '147' && k !== '461').map(addressOf).sort());
+    expect(sentTo).toEqual(
+      KOMMUNER.map(([k]) => k)
+        .filter((k) => k !== '147' && k !== '461')
+        .map(addressOf)
+        .sort(),
+    );
   });
 
   it('preview says so before serving, and the page it serves says so', async () => {
@@ -47,7 +54,9 @@ describe('an inconsistent out folder', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('Mappen er inkonsistent: 1 fil passer ikke med manifestet');
     expect(page).toContain('<strong>Mappen er inkonsistent.</strong>');
-    expect(page).toContain('173-lyngby-taarbaek-kommune.pdf: 173 Lyngby-Taarbæk Kommune: filen findes ikke eller kan ikke læses.');
+    expect(page).toContain(
+      '173-lyngby-taarbaek-kommune.pdf: 173 Lyngby-Taarbæk Kommune: filen findes ikke eller kan ikke læses.',
+    );
   });
 
   it('a consistent folder: status exits 0 and the page has no such notice', async () => {
@@ -61,7 +70,10 @@ describe('an inconsistent out folder', () => {
   it('while a render is running in the folder, send refuses (exit 2) and a second render too; status says so', async () => {
     const f = fixture();
     // This test process stands in for the running render: it is alive.
-    writeFileSync(join(f.dir, 'render.lock'), `${JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() })}\n`);
+    writeFileSync(
+      join(f.dir, 'render.lock'),
+      `${JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() })}\n`,
+    );
     const server = await smtp();
     const r = await send(f, server);
     expect(r.code).toBe(2);
@@ -76,7 +88,10 @@ describe('an inconsistent out folder', () => {
 
   it('a lock left by a render that was killed is taken over', async () => {
     const f = fixture();
-    writeFileSync(join(f.dir, 'render.lock'), `${JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), started: '2024-01-01T00:00:00Z' })}\n`);
+    writeFileSync(
+      join(f.dir, 'render.lock'),
+      `${JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), started: '2024-01-01T00:00:00Z' })}\n`,
+    );
     const r = await runCliAsync(f.bin, ['render', '--data', f.data, '--out', f.out]);
     expect(r.code, r.stderr).toBe(0);
   });

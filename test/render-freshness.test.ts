@@ -22,7 +22,9 @@ const data = copyExampleData();
 const out = tempDir();
 const dir = join(out, '2023-ledsagelse');
 const manifestNow = (): Manifest => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-const address = new Map(readRows(join(data, 'kommuner.csv')).map((r) => [r.cells.kommunekode?.padStart(3, '0'), r.cells.email]));
+const address = new Map(
+  readRows(join(data, 'kommuner.csv')).map((r) => [r.cells.kommunekode?.padStart(3, '0'), r.cells.email]),
+);
 let server: TestSmtp;
 let before: Manifest;
 
@@ -59,48 +61,64 @@ describe('a corrected case after render', () => {
     if (!loaded.ok) throw new Error('data invalid');
     const report = assessFreshness(before, loaded);
     const stale = [...report.letters].filter(([, f]) => f.state === 'stale');
-    expect(stale.map(([k, f]) => [k, f.state === 'stale' ? f.reasons.map((p) => p.code) : []])).toEqual([['173', ['stale-cases']]]);
+    expect(stale.map(([k, f]) => [k, f.state === 'stale' ? f.reasons.map((p) => p.code) : []])).toEqual([
+      ['173', ['stale-cases']],
+    ]);
   });
 
-  it('a batch send sends the 97 others, refuses the stale one by name and exits 1', async () => {
-    const r = await send();
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain('173 Lyngby-Taarbæk Kommune: sagerne er ændret siden render.');
-    expect(r.stderr).toMatch(/--kommune 173«/);
-    const to = server.received.flatMap((m) => m.to);
-    expect(to).toHaveLength(97);
-    expect(new Set(to).size).toBe(97);
-    expect(to).not.toContain(address.get('173'));
-  }, HEAVY);
+  it(
+    'a batch send sends the 97 others, refuses the stale one by name and exits 1',
+    async () => {
+      const r = await send();
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain('173 Lyngby-Taarbæk Kommune: sagerne er ændret siden render.');
+      expect(r.stderr).toMatch(/--kommune 173«/);
+      const to = server.received.flatMap((m) => m.to);
+      expect(to).toHaveLength(97);
+      expect(new Set(to).size).toBe(97);
+      expect(to).not.toContain(address.get('173'));
+    },
+    HEAVY,
+  );
 
-  it('render --kommune 173 rewrites that letter alone; the manifest still lists all 98, every one fresh', async () => {
-    const otherFiles = before.letters.filter((l) => l.kommunekode !== '173').flatMap((l) => [l.pdf, l.eml]);
-    const r = runCli(['render', '--data', data, '--out', out, '--kommune', '173']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Skrev 1 brev');
-    expect(r.stderr).not.toMatch(/passer ikke længere/);
+  it(
+    'render --kommune 173 rewrites that letter alone; the manifest still lists all 98, every one fresh',
+    async () => {
+      const otherFiles = before.letters.filter((l) => l.kommunekode !== '173').flatMap((l) => [l.pdf, l.eml]);
+      const r = runCli(['render', '--data', data, '--out', out, '--kommune', '173']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Skrev 1 brev');
+      expect(r.stderr).not.toMatch(/passer ikke længere/);
 
-    const after = manifestNow();
-    expect(after.letters.map((l) => l.kommunekode)).toEqual(before.letters.map((l) => l.kommunekode));
-    expect(after.letters.filter((l) => l.kommunekode !== '173')).toEqual(before.letters.filter((l) => l.kommunekode !== '173'));
-    const ltk = after.letters.find((l) => l.kommunekode === '173');
-    expect(ltk?.pdf.sha256).not.toBe(before.letters.find((l) => l.kommunekode === '173')?.pdf.sha256);
-    for (const f of otherFiles) expect(sha256(readFileSync(join(dir, f.file))), f.file).toBe(f.sha256);
+      const after = manifestNow();
+      expect(after.letters.map((l) => l.kommunekode)).toEqual(before.letters.map((l) => l.kommunekode));
+      expect(after.letters.filter((l) => l.kommunekode !== '173')).toEqual(
+        before.letters.filter((l) => l.kommunekode !== '173'),
+      );
+      const ltk = after.letters.find((l) => l.kommunekode === '173');
+      expect(ltk?.pdf.sha256).not.toBe(before.letters.find((l) => l.kommunekode === '173')?.pdf.sha256);
+      for (const f of otherFiles) expect(sha256(readFileSync(join(dir, f.file))), f.file).toBe(f.sha256);
 
-    const loaded = await loadBarometer(data);
-    if (!loaded.ok) throw new Error('data invalid');
-    const report = assessFreshness(after, loaded);
-    expect([...report.letters.values()].every((f) => f.state === 'fresh')).toBe(true);
-    expect(report.letters.size).toBe(98);
-    expect(report.missing).toEqual([]);
-  }, HEAVY);
+      const loaded = await loadBarometer(data);
+      if (!loaded.ok) throw new Error('data invalid');
+      const report = assessFreshness(after, loaded);
+      expect([...report.letters.values()].every((f) => f.state === 'fresh')).toBe(true);
+      expect(report.letters.size).toBe(98);
+      expect(report.missing).toEqual([]);
+    },
+    HEAVY,
+  );
 
-  it('the next batch send sends the corrected letter only, and exits 0', async () => {
-    const r = await send();
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).not.toMatch(/Sendes ikke/);
-    const to = server.received.flatMap((m) => m.to);
-    expect(to).toHaveLength(98);
-    expect(to.at(-1)).toBe(address.get('173'));
-  }, HEAVY);
+  it(
+    'the next batch send sends the corrected letter only, and exits 0',
+    async () => {
+      const r = await send();
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/Sendes ikke/);
+      const to = server.received.flatMap((m) => m.to);
+      expect(to).toHaveLength(98);
+      expect(to.at(-1)).toBe(address.get('173'));
+    },
+    HEAVY,
+  );
 });

@@ -21,7 +21,8 @@ const HEAVY = 600_000; // hang guard only
 /** Everything in the barometer folder except the staging folder: name → sha256. */
 function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const f of readdirSync(dir)) if (!f.startsWith('.') && f !== 'render.lock') out.set(f, sha256(readFileSync(join(dir, f))));
+  for (const f of readdirSync(dir))
+    if (!f.startsWith('.') && f !== 'render.lock') out.set(f, sha256(readFileSync(join(dir, f))));
   return out;
 }
 
@@ -42,7 +43,10 @@ function copy(): SendFixture {
 }
 
 function render(f: SendFixture, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [f.bin, 'render', '--data', f.data, '--out', f.out], { encoding: 'utf8', env: cleanEnv(env) });
+  return spawnSync(process.execPath, [f.bin, 'render', '--data', f.data, '--out', f.out], {
+    encoding: 'utf8',
+    env: cleanEnv(env),
+  });
 }
 
 type Verdict = 'old' | 'new' | 'committed';
@@ -78,7 +82,9 @@ beforeAll(async () => {
   base = renderedFixture();
   // A journal in the folder (a real send), which no render may lose.
   server = await startSmtp();
-  const sent = await runCliAsync(base.bin, ['send', '--data', base.data, '--out', base.out, '--yes'], { SMTP_URL: server.url });
+  const sent = await runCliAsync(base.bin, ['send', '--data', base.data, '--out', base.out, '--yes'], {
+    SMTP_URL: server.url,
+  });
   if (sent.code !== 0) throw new Error(sent.stderr);
   // New data: a new letter date (every letter changes), 751 renamed (its file names change),
   // 825 without cases (its files go).
@@ -88,7 +94,10 @@ beforeAll(async () => {
   for (const r of kommuner) if (r[0] === '751') r[1] = 'Aarhus Midt Kommune';
   writeRecords(join(base.data, 'kommuner.csv'), kommuner);
   const sager = readRecords(join(base.data, 'sager.csv'));
-  writeRecords(join(base.data, 'sager.csv'), sager.filter((r) => r[1] !== '825'));
+  writeRecords(
+    join(base.data, 'sager.csv'),
+    sager.filter((r) => r[1] !== '825'),
+  );
 
   before = snapshot(base.dir);
   const ref = copy();
@@ -103,77 +112,99 @@ afterAll(async () => {
 });
 
 describe('a render killed at any step', () => {
-  it('leaves the old render intact, the new one whole, or the new one committed and finished by the next command', async () => {
-    const seen: Record<Verdict, number> = { old: 0, new: 0, committed: 0 };
-    let steps = 0;
-    // Every third step: all phases are hit (17 staged files, the commit, the swap page, 16 renames, 6 removals, index.html).
-    for (let n = 1; ; n += 3) {
-      const f = copy();
-      const r = render(f, { KOMMUNEBREV_TEST_KILL_AT_STEP: String(n) });
-      if (r.status === 0) break; // the render has fewer than n steps: it ran to the end
-      expect(r.signal, r.stderr).toBe('SIGKILL');
-      steps = n;
-      const verdict = classify(f);
-      seen[verdict]++;
-      await settleAndCheck(f, verdict);
-    }
-    // Every phase was hit: staging (old intact), the swap (committed) and the very end (new whole).
-    expect(steps).toBeGreaterThan(20);
-    expect(seen.old).toBeGreaterThan(0);
-    expect(seen.committed).toBeGreaterThan(0);
-  }, HEAVY);
-
-  it('a first render (no earlier one): killed before its commit, nothing is there; after it, status finishes it', async () => {
-    const fresh = copy();
-    rmSync(fresh.out, { recursive: true });
-    const ref = render(fresh);
-    if (ref.status !== 0) throw new Error(ref.stderr);
-    const whole = snapshot(fresh.dir);
-    let committed = 0;
-    for (let n = 2; ; n += 4) {
-      const f = copy();
-      rmSync(f.out, { recursive: true });
-      const r = render(f, { KOMMUNEBREV_TEST_KILL_AT_STEP: String(n) });
-      if (r.status === 0) break;
-      expect(r.signal, r.stderr).toBe('SIGKILL');
-      const wasCommitted = existsSync(join(f.dir, '.render-staging', 'commit.json'));
-      const st = await runCliAsync(f.bin, ['status', '--out', f.out]);
-      if (wasCommitted) {
-        committed++;
-        expect(st.code, st.stderr).toBe(0);
-        // index.html: status writes it with the (empty) send status, so compare the page by what it shows.
-        const now = snapshot(f.dir);
-        expect(readFileSync(join(f.dir, 'index.html'), 'utf8')).toContain('Forhåndsvisning af brevene');
-        now.delete('index.html');
-        const want = new Map(whole);
-        want.delete('index.html');
-        expect(now).toEqual(want);
-      } else {
-        expect(st.code).toBe(2);
-        expect(st.stderr).toMatch(/Der er ingen breve \(manifest\.json\)/);
-        expect([...snapshot(f.dir).keys()]).toEqual([]);
+  it(
+    'leaves the old render intact, the new one whole, or the new one committed and finished by the next command',
+    async () => {
+      const seen: Record<Verdict, number> = { old: 0, new: 0, committed: 0 };
+      let steps = 0;
+      // Every third step: all phases are hit (17 staged files, the commit, the swap page, 16 renames, 6 removals, index.html).
+      for (let n = 1; ; n += 3) {
+        const f = copy();
+        const r = render(f, { KOMMUNEBREV_TEST_KILL_AT_STEP: String(n) });
+        if (r.status === 0) break; // the render has fewer than n steps: it ran to the end
+        expect(r.signal, r.stderr).toBe('SIGKILL');
+        steps = n;
+        const verdict = classify(f);
+        seen[verdict]++;
+        await settleAndCheck(f, verdict);
       }
-    }
-    expect(committed).toBeGreaterThan(0);
-  }, HEAVY);
+      // Every phase was hit: staging (old intact), the swap (committed) and the very end (new whole).
+      expect(steps).toBeGreaterThan(20);
+      expect(seen.old).toBeGreaterThan(0);
+      expect(seen.committed).toBeGreaterThan(0);
+    },
+    HEAVY,
+  );
 
-  it('killed before it staged anything: only its lock is left, and the next command clears it', async () => {
-    const f = copy();
-    // The pid of a process that has ended: the lock's holder is gone.
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
-    writeFileSync(join(f.dir, 'render.lock'), `${JSON.stringify({ pid: dead, host: hostname(), started: new Date().toISOString() })}\n`);
-    await settleAndCheck(f, 'old');
-  }, HEAVY);
+  it(
+    'a first render (no earlier one): killed before its commit, nothing is there; after it, status finishes it',
+    async () => {
+      const fresh = copy();
+      rmSync(fresh.out, { recursive: true });
+      const ref = render(fresh);
+      if (ref.status !== 0) throw new Error(ref.stderr);
+      const whole = snapshot(fresh.dir);
+      let committed = 0;
+      for (let n = 2; ; n += 4) {
+        const f = copy();
+        rmSync(f.out, { recursive: true });
+        const r = render(f, { KOMMUNEBREV_TEST_KILL_AT_STEP: String(n) });
+        if (r.status === 0) break;
+        expect(r.signal, r.stderr).toBe('SIGKILL');
+        const wasCommitted = existsSync(join(f.dir, '.render-staging', 'commit.json'));
+        const st = await runCliAsync(f.bin, ['status', '--out', f.out]);
+        if (wasCommitted) {
+          committed++;
+          expect(st.code, st.stderr).toBe(0);
+          // index.html: status writes it with the (empty) send status, so compare the page by what it shows.
+          const now = snapshot(f.dir);
+          expect(readFileSync(join(f.dir, 'index.html'), 'utf8')).toContain('Forhåndsvisning af brevene');
+          now.delete('index.html');
+          const want = new Map(whole);
+          want.delete('index.html');
+          expect(now).toEqual(want);
+        } else {
+          expect(st.code).toBe(2);
+          expect(st.stderr).toMatch(/Der er ingen breve \(manifest\.json\)/);
+          expect([...snapshot(f.dir).keys()]).toEqual([]);
+        }
+      }
+      expect(committed).toBeGreaterThan(0);
+    },
+    HEAVY,
+  );
 
-  it('killed from outside at random moments, the same holds', async () => {
-    for (let i = 0; i < 4; i++) {
+  it(
+    'killed before it staged anything: only its lock is left, and the next command clears it',
+    async () => {
       const f = copy();
-      const child = spawn(process.execPath, [f.bin, 'render', '--data', f.data, '--out', f.out], { env: cleanEnv({}), stdio: 'ignore' });
-      const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-      setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 2000));
-      await exited;
-      const verdict = classify(f);
-      await settleAndCheck(f, verdict);
-    }
-  }, HEAVY);
+      // The pid of a process that has ended: the lock's holder is gone.
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+      writeFileSync(
+        join(f.dir, 'render.lock'),
+        `${JSON.stringify({ pid: dead, host: hostname(), started: new Date().toISOString() })}\n`,
+      );
+      await settleAndCheck(f, 'old');
+    },
+    HEAVY,
+  );
+
+  it(
+    'killed from outside at random moments, the same holds',
+    async () => {
+      for (let i = 0; i < 4; i++) {
+        const f = copy();
+        const child = spawn(process.execPath, [f.bin, 'render', '--data', f.data, '--out', f.out], {
+          env: cleanEnv({}),
+          stdio: 'ignore',
+        });
+        const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+        setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 2000));
+        await exited;
+        const verdict = classify(f);
+        await settleAndCheck(f, verdict);
+      }
+    },
+    HEAVY,
+  );
 });

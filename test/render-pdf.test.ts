@@ -66,7 +66,9 @@ async function renderToFile(model: LetterModel, name: string): Promise<{ pdf: Bu
 
 describe('renderLetterPdf: bytes', () => {
   it('is deterministic: the same model renders to byte-identical PDFs', async () => {
-    const model = aLetterModel({ sager: [...someCaseViews(12), aCaseView({ sagsnummer: 'X-1', bemaerkning: TRICKY_REMARK })] });
+    const model = aLetterModel({
+      sager: [...someCaseViews(12), aCaseView({ sagsnummer: 'X-1', bemaerkning: TRICKY_REMARK })],
+    });
     const a = await renderLetterPdf(model);
     const b = await renderLetterPdf(model);
     expect(a.equals(b)).toBe(true);
@@ -189,7 +191,15 @@ describe.skipIf(!HAS_POPPLER)('renderLetterPdf: text read back (needs poppler-ut
   });
 
   it('round-trips æøå ÆØÅ', () => {
-    for (const s of ['Lyngby-Taarbæk', 'Afgørelsesdato', 'København', 'Ærø', 'Øster Åby', 'sagsbehandlingstid', 'Gælder kun når']) {
+    for (const s of [
+      'Lyngby-Taarbæk',
+      'Afgørelsesdato',
+      'København',
+      'Ærø',
+      'Øster Åby',
+      'sagsbehandlingstid',
+      'Gælder kun når',
+    ]) {
       expect(text).toContain(s);
     }
   });
@@ -261,7 +271,7 @@ describe.skipIf(!HAS_POPPLER)('renderLetterPdf: a letter with 40 cases (needs po
     }
   });
 
-  it('lists the cases in the model\'s order', () => {
+  it("lists the cases in the model's order", () => {
     const flat = squash(pages.join('\n'));
     const positions = sager.map((c) => flat.indexOf(c.sagsnummer));
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -297,39 +307,52 @@ describe.skipIf(!HAS_POPPLER)('renderLetterPdf: very long bemærkninger (needs p
   });
 });
 
-describe.skipIf(!HAS_PREFLIGHT)('renderLetterPdf: PDF/A-1b (needs java and PDFBox Preflight jars in /usr/share/java)', () => {
-  it('passes Preflight for a 4-case letter', async () => {
-    const { file } = await renderToFile(aLetterModel(), 'preflight-4');
-    const r = preflightPdfA1b(file);
-    expect(r.valid, r.output).toBe(true);
-  });
+describe.skipIf(!HAS_PREFLIGHT)(
+  'renderLetterPdf: PDF/A-1b (needs java and PDFBox Preflight jars in /usr/share/java)',
+  () => {
+    it('passes Preflight for a 4-case letter', async () => {
+      const { file } = await renderToFile(aLetterModel(), 'preflight-4');
+      const r = preflightPdfA1b(file);
+      expect(r.valid, r.output).toBe(true);
+    });
 
-  it('passes Preflight for 40 cases, a tricky and a page-long bemærkning', async () => {
-    const sager = someCaseViews(40);
-    sager.splice(1, 0, aCaseView({ sagsnummer: 'X-1', bemaerkning: TRICKY_REMARK }));
-    sager.splice(20, 0, aCaseView({ sagsnummer: 'X-2', bemaerkning: longRemark(9000, 'X-2') }));
-    const { file } = await renderToFile(aLetterModel({ sager }), 'preflight-40');
-    const r = preflightPdfA1b(file);
-    expect(r.valid, r.output).toBe(true);
-  });
+    it('passes Preflight for 40 cases, a tricky and a page-long bemærkning', async () => {
+      const sager = someCaseViews(40);
+      sager.splice(1, 0, aCaseView({ sagsnummer: 'X-1', bemaerkning: TRICKY_REMARK }));
+      sager.splice(20, 0, aCaseView({ sagsnummer: 'X-2', bemaerkning: longRemark(9000, 'X-2') }));
+      const { file } = await renderToFile(aLetterModel({ sager }), 'preflight-40');
+      const r = preflightPdfA1b(file);
+      expect(r.valid, r.output).toBe(true);
+    });
 
-  it.skipIf(!HAS_POPPLER)('passes Preflight when text has characters the font lacks (printed as U+FFFD)', async () => {
-    const remark = 'Pil → flueben ✓ smil 😀 tegn 中文\ttab og ånge (a + combining ring).';
-    const model = aLetterModel({ sager: [aCaseView({ sagsnummer: 'GLYF-1', bemaerkning: remark.replace('ånge', 'a\u030Ange') })] });
-    const { file } = await renderToFile(model, 'preflight-glyphs');
-    const r = preflightPdfA1b(file);
-    expect(r.valid, r.output).toBe(true);
-    expect(squash(pdfToText(file))).toContain('Bemærkning: Pil \uFFFD flueben \uFFFD smil \uFFFD tegn \uFFFD\uFFFD tab og ånge (a + combining ring).');
-  });
+    it.skipIf(!HAS_POPPLER)(
+      'passes Preflight when text has characters the font lacks (printed as U+FFFD)',
+      async () => {
+        const remark = 'Pil → flueben ✓ smil 😀 tegn 中文\ttab og ånge (a + combining ring).';
+        const model = aLetterModel({
+          sager: [aCaseView({ sagsnummer: 'GLYF-1', bemaerkning: remark.replace('ånge', 'a\u030Ange') })],
+        });
+        const { file } = await renderToFile(model, 'preflight-glyphs');
+        const r = preflightPdfA1b(file);
+        expect(r.valid, r.output).toBe(true);
+        expect(squash(pdfToText(file))).toContain(
+          'Bemærkning: Pil \uFFFD flueben \uFFFD smil \uFFFD tegn \uFFFD\uFFFD tab og ånge (a + combining ring).',
+        );
+      },
+    );
 
-  it.skipIf(!HAS_POPPLER)('passes Preflight with XML-special characters in the metadata (XMP is escaped)', async () => {
-    const base = aLetterModel({ kommune: aKommune({ navn: 'Test & <Prøve> "Kommune"' }) });
-    const model = { ...base, pdf: { ...base.pdf, keywords: 'a & b; <c>' } };
-    const { file } = await renderToFile(model, 'preflight-xml');
-    const r = preflightPdfA1b(file);
-    expect(r.valid, r.output).toBe(true);
-    const info = pdfInfo(file);
-    expect(info.Title).toBe(model.pdf.title);
-    expect(info.Keywords).toBe('a & b; <c>');
-  });
-});
+    it.skipIf(!HAS_POPPLER)(
+      'passes Preflight with XML-special characters in the metadata (XMP is escaped)',
+      async () => {
+        const base = aLetterModel({ kommune: aKommune({ navn: 'Test & <Prøve> "Kommune"' }) });
+        const model = { ...base, pdf: { ...base.pdf, keywords: 'a & b; <c>' } };
+        const { file } = await renderToFile(model, 'preflight-xml');
+        const r = preflightPdfA1b(file);
+        expect(r.valid, r.output).toBe(true);
+        const info = pdfInfo(file);
+        expect(info.Title).toBe(model.pdf.title);
+        expect(info.Keywords).toBe('a & b; <c>');
+      },
+    );
+  },
+);

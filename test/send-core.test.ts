@@ -6,7 +6,13 @@ import { parseJournal, serializeEntry, type JournalEntry } from '../src/core/sen
 import { foldJournal, UAFKLARET_AFTER_INTENT } from '../src/core/send/journal-fold.js';
 import { parseRate, rateDelayMs, retryDelayMs } from '../src/core/send/pacing.js';
 import { planSend } from '../src/core/send/send-plan.js';
-import { classifySessionError, classifySmtpError, type DataProgress, type SmtpErrorClass, type SmtpErrorInfo } from '../src/core/send/smtp-errors.js';
+import {
+  classifySessionError,
+  classifySmtpError,
+  type DataProgress,
+  type SmtpErrorClass,
+  type SmtpErrorInfo,
+} from '../src/core/send/smtp-errors.js';
 import { checkEml } from '../src/core/send/eml-headers.js';
 import { checkRender, type RenderCheck } from '../src/core/send/send-check.js';
 import { formatProblem } from '../src/core/problems.js';
@@ -18,8 +24,30 @@ import { exampleCurrent, exampleManifest } from './helpers/manifest.js';
 const RUN = 'r1';
 const at = (s: number): string => new Date(Date.UTC(2024, 4, 8, 8, 0, s)).toISOString();
 const intent = (kode: string, s: number, extra: Partial<JournalEntry> = {}): JournalEntry =>
-  ({ v: 1, at: at(s), run: RUN, type: 'intent', kommunekode: kode, attempt: 1, recipient: `${kode}@x.example`, messageId: `m${kode}@x`, emlFile: `${kode}.eml`, emlSha256: 'a'.repeat(64), resend: false, ...extra }) as JournalEntry;
-const sent = (kode: string, s: number): JournalEntry => ({ v: 1, at: at(s), run: RUN, type: 'sent', kommunekode: kode, attempt: 1, messageId: `m${kode}@x`, response: '250 2.0.0 Ok: queued as ABC' });
+  ({
+    v: 1,
+    at: at(s),
+    run: RUN,
+    type: 'intent',
+    kommunekode: kode,
+    attempt: 1,
+    recipient: `${kode}@x.example`,
+    messageId: `m${kode}@x`,
+    emlFile: `${kode}.eml`,
+    emlSha256: 'a'.repeat(64),
+    resend: false,
+    ...extra,
+  }) as JournalEntry;
+const sent = (kode: string, s: number): JournalEntry => ({
+  v: 1,
+  at: at(s),
+  run: RUN,
+  type: 'sent',
+  kommunekode: kode,
+  attempt: 1,
+  messageId: `m${kode}@x`,
+  response: '250 2.0.0 Ok: queued as ABC',
+});
 const failed = (kode: string, s: number, temporary: boolean, code?: number): JournalEntry => ({
   v: 1,
   at: at(s),
@@ -31,7 +59,15 @@ const failed = (kode: string, s: number, temporary: boolean, code?: number): Jou
   response: `${code ?? ''} nej`,
   ...(code ? { code } : {}),
 });
-const uafklaret = (kode: string, s: number): JournalEntry => ({ v: 1, at: at(s), run: RUN, type: 'uafklaret', kommunekode: kode, attempt: 1, response: 'afbrudt efter data' });
+const uafklaret = (kode: string, s: number): JournalEntry => ({
+  v: 1,
+  at: at(s),
+  run: RUN,
+  type: 'uafklaret',
+  kommunekode: kode,
+  attempt: 1,
+  response: 'afbrudt efter data',
+});
 
 describe('parseJournal', () => {
   const a = serializeEntry(intent('101', 1));
@@ -39,11 +75,46 @@ describe('parseJournal', () => {
   it.each([
     { name: 'empty file', text: '', entries: 0, torn: false, missingNewline: false, damaged: 0 },
     { name: 'whole lines', text: a + b, entries: 2, torn: false, missingNewline: false, damaged: 0 },
-    { name: 'torn last line (power loss mid-write)', text: a + b.slice(0, 30), entries: 1, torn: true, missingNewline: false, damaged: 0 },
-    { name: 'complete last line without its newline', text: a + b.trimEnd(), entries: 2, torn: false, missingNewline: true, damaged: 0 },
-    { name: 'blank lines are ignored', text: `${a}\n\n${b}`, entries: 2, torn: false, missingNewline: false, damaged: 0 },
-    { name: 'a bad line in the middle is damage, not a torn line', text: `${a}{"type":"sent"\n${b}`, entries: 2, torn: false, missingNewline: false, damaged: 1 },
-    { name: 'an unknown type is damage', text: `${a}{"type":"hacked","at":"x","run":"y"}\n${b}`, entries: 2, torn: false, missingNewline: false, damaged: 1 },
+    {
+      name: 'torn last line (power loss mid-write)',
+      text: a + b.slice(0, 30),
+      entries: 1,
+      torn: true,
+      missingNewline: false,
+      damaged: 0,
+    },
+    {
+      name: 'complete last line without its newline',
+      text: a + b.trimEnd(),
+      entries: 2,
+      torn: false,
+      missingNewline: true,
+      damaged: 0,
+    },
+    {
+      name: 'blank lines are ignored',
+      text: `${a}\n\n${b}`,
+      entries: 2,
+      torn: false,
+      missingNewline: false,
+      damaged: 0,
+    },
+    {
+      name: 'a bad line in the middle is damage, not a torn line',
+      text: `${a}{"type":"sent"\n${b}`,
+      entries: 2,
+      torn: false,
+      missingNewline: false,
+      damaged: 1,
+    },
+    {
+      name: 'an unknown type is damage',
+      text: `${a}{"type":"hacked","at":"x","run":"y"}\n${b}`,
+      entries: 2,
+      torn: false,
+      missingNewline: false,
+      damaged: 1,
+    },
   ])('$name', ({ text, entries, torn, missingNewline, damaged }) => {
     const p = parseJournal(Buffer.from(text));
     expect(p.entries).toHaveLength(entries);
@@ -61,30 +132,82 @@ describe('parseJournal', () => {
 });
 
 describe('foldJournal', () => {
-  type Case = { name: string; entries: JournalEntry[]; kode: string; state: string | undefined; resends?: number; code?: number };
+  type Case = {
+    name: string;
+    entries: JournalEntry[];
+    kode: string;
+    state: string | undefined;
+    resends?: number;
+    code?: number;
+  };
   const cases: Case[] = [
     { name: 'nothing', entries: [], kode: '101', state: undefined },
     { name: 'intent then sent', entries: [intent('101', 1), sent('101', 2)], kode: '101', state: 'sent', code: 250 },
-    { name: 'intent without outcome (killed in between) is uafklaret', entries: [intent('101', 1)], kode: '101', state: 'uafklaret' },
+    {
+      name: 'intent without outcome (killed in between) is uafklaret',
+      entries: [intent('101', 1)],
+      kode: '101',
+      state: 'uafklaret',
+    },
     { name: 'explicit uafklaret', entries: [intent('101', 1), uafklaret('101', 2)], kode: '101', state: 'uafklaret' },
-    { name: 'permanent failure', entries: [intent('101', 1), failed('101', 2, false, 550)], kode: '101', state: 'failed', code: 550 },
-    { name: 'temporary failure, then retried and sent', entries: [intent('101', 1), failed('101', 2, true, 451), intent('101', 3, { attempt: 2 }), sent('101', 4)], kode: '101', state: 'sent' },
-    { name: 'temporary failure, retry killed before outcome', entries: [intent('101', 1), failed('101', 2, true, 451), intent('101', 3, { attempt: 2 })], kode: '101', state: 'uafklaret' },
-    { name: 'other kommuner do not interfere', entries: [intent('101', 1), sent('101', 2), intent('147', 3)], kode: '101', state: 'sent' },
+    {
+      name: 'permanent failure',
+      entries: [intent('101', 1), failed('101', 2, false, 550)],
+      kode: '101',
+      state: 'failed',
+      code: 550,
+    },
+    {
+      name: 'temporary failure, then retried and sent',
+      entries: [intent('101', 1), failed('101', 2, true, 451), intent('101', 3, { attempt: 2 }), sent('101', 4)],
+      kode: '101',
+      state: 'sent',
+    },
+    {
+      name: 'temporary failure, retry killed before outcome',
+      entries: [intent('101', 1), failed('101', 2, true, 451), intent('101', 3, { attempt: 2 })],
+      kode: '101',
+      state: 'uafklaret',
+    },
+    {
+      name: 'other kommuner do not interfere',
+      entries: [intent('101', 1), sent('101', 2), intent('147', 3)],
+      kode: '101',
+      state: 'sent',
+    },
     {
       name: 'resend counted once per run',
-      entries: [intent('101', 1), sent('101', 2), intent('101', 3, { resend: true, run: 'r2' }), failed('101', 4, true), intent('101', 5, { resend: true, run: 'r2', attempt: 2 }), sent('101', 6)],
+      entries: [
+        intent('101', 1),
+        sent('101', 2),
+        intent('101', 3, { resend: true, run: 'r2' }),
+        failed('101', 4, true),
+        intent('101', 5, { resend: true, run: 'r2', attempt: 2 }),
+        sent('101', 6),
+      ],
       kode: '101',
       state: 'sent',
       resends: 1,
     },
     {
       name: 'marked as received after uafklaret',
-      entries: [intent('101', 1), { v: 1, at: at(5), run: 'r3', type: 'marked-sent', kommunekode: '101', messageId: 'm101@x' }],
+      entries: [
+        intent('101', 1),
+        { v: 1, at: at(5), run: 'r3', type: 'marked-sent', kommunekode: '101', messageId: 'm101@x' },
+      ],
       kode: '101',
       state: 'sent',
     },
-    { name: 'run lines are ignored', entries: [{ v: 1, at: at(0), run: RUN, type: 'run', pid: 1, server: 's', barometer: 'b', plan: ['101'] }, intent('101', 1), sent('101', 2)], kode: '101', state: 'sent' },
+    {
+      name: 'run lines are ignored',
+      entries: [
+        { v: 1, at: at(0), run: RUN, type: 'run', pid: 1, server: 's', barometer: 'b', plan: ['101'] },
+        intent('101', 1),
+        sent('101', 2),
+      ],
+      kode: '101',
+      state: 'sent',
+    },
   ];
   it.each(cases)('$name', ({ entries, kode, state, resends, code }) => {
     const s = foldJournal(entries).get(kode);
@@ -95,9 +218,28 @@ describe('foldJournal', () => {
 
   it('keeps time, Message-ID and the server reply of a sent letter', () => {
     const s = foldJournal([intent('101', 1), sent('101', 2)]).get('101');
-    expect(s).toMatchObject({ kommunekode: '101', state: 'sent', at: at(2), messageId: 'm101@x', to: '101@x.example', response: '250 2.0.0 Ok: queued as ABC', code: 250, resends: 0 });
+    expect(s).toMatchObject({
+      kommunekode: '101',
+      state: 'sent',
+      at: at(2),
+      messageId: 'm101@x',
+      to: '101@x.example',
+      response: '250 2.0.0 Ok: queued as ABC',
+      code: 250,
+      resends: 0,
+    });
     expect(s?.deliveries).toEqual([
-      { at: at(2), to: '101@x.example', messageId: 'm101@x', sha256: 'a'.repeat(64), emlFile: '101.eml', emlSha256: 'a'.repeat(64), resend: false, response: '250 2.0.0 Ok: queued as ABC', confirmedManually: false },
+      {
+        at: at(2),
+        to: '101@x.example',
+        messageId: 'm101@x',
+        sha256: 'a'.repeat(64),
+        emlFile: '101.eml',
+        emlSha256: 'a'.repeat(64),
+        resend: false,
+        response: '250 2.0.0 Ok: queued as ABC',
+        confirmedManually: false,
+      },
     ]);
   });
 
@@ -109,7 +251,11 @@ describe('foldJournal', () => {
 function letters3(): ManifestLetter[] {
   const [template] = exampleManifest().letters;
   if (!template) throw new Error('example manifest has no letters');
-  return ['101', '147', '173'].map((kode) => ({ ...template, kommunekode: kode, recipient: `${kode}@kommune.example` }));
+  return ['101', '147', '173'].map((kode) => ({
+    ...template,
+    kommunekode: kode,
+    recipient: `${kode}@kommune.example`,
+  }));
 }
 
 describe('planSend', () => {
@@ -123,12 +269,54 @@ describe('planSend', () => {
   const codes = (ls: readonly { kommunekode: string }[]): string[] => ls.map((l) => l.kommunekode);
 
   it.each([
-    { name: 'fresh start sends all', status: new Map(), opts: { resend: false }, toSend: [l1, l2, l3], sentSkipped: [], held: [] },
-    { name: 'resume skips sent and holds back uafklaret', status, opts: { resend: false }, toSend: [l3], sentSkipped: [l1], held: [l2] },
-    { name: 'one kommune, already sent: skipped', status, opts: { resend: false, kommunekode: l1.kommunekode }, toSend: [], sentSkipped: [l1], held: [] },
-    { name: 'one kommune, uafklaret: held back', status, opts: { resend: false, kommunekode: l2.kommunekode }, toSend: [], sentSkipped: [], held: [l2] },
-    { name: 'resend of a sent kommune', status, opts: { resend: true, kommunekode: l1.kommunekode }, toSend: [l1], sentSkipped: [], held: [] },
-    { name: 'resend of an uafklaret kommune', status, opts: { resend: true, kommunekode: l2.kommunekode }, toSend: [l2], sentSkipped: [], held: [] },
+    {
+      name: 'fresh start sends all',
+      status: new Map(),
+      opts: { resend: false },
+      toSend: [l1, l2, l3],
+      sentSkipped: [],
+      held: [],
+    },
+    {
+      name: 'resume skips sent and holds back uafklaret',
+      status,
+      opts: { resend: false },
+      toSend: [l3],
+      sentSkipped: [l1],
+      held: [l2],
+    },
+    {
+      name: 'one kommune, already sent: skipped',
+      status,
+      opts: { resend: false, kommunekode: l1.kommunekode },
+      toSend: [],
+      sentSkipped: [l1],
+      held: [],
+    },
+    {
+      name: 'one kommune, uafklaret: held back',
+      status,
+      opts: { resend: false, kommunekode: l2.kommunekode },
+      toSend: [],
+      sentSkipped: [],
+      held: [l2],
+    },
+    {
+      name: 'resend of a sent kommune',
+      status,
+      opts: { resend: true, kommunekode: l1.kommunekode },
+      toSend: [l1],
+      sentSkipped: [],
+      held: [],
+    },
+    {
+      name: 'resend of an uafklaret kommune',
+      status,
+      opts: { resend: true, kommunekode: l2.kommunekode },
+      toSend: [l2],
+      sentSkipped: [],
+      held: [],
+    },
   ])('$name', ({ status: st, opts, toSend, sentSkipped, held }) => {
     const plan = planSend(letters, st as SendStatusMap, opts);
     expect(codes(plan.toSend.map((p) => p.letter))).toEqual(codes(toSend));
@@ -152,21 +340,96 @@ describe('classifySmtpError', () => {
   const midData: DataProgress = { dataStarted: true, dataComplete: false };
   const afterData: DataProgress = { dataStarted: true, dataComplete: true };
   const cases: { name: string; err: SmtpErrorInfo; progress: DataProgress; want: SmtpErrorClass }[] = [
-    { name: '451 at RCPT (greylisting)', err: { code: 'EENVELOPE', responseCode: 451, command: 'RCPT TO', message: 'x' }, progress: none, want: 'temporary' },
-    { name: '421 at MAIL FROM', err: { code: 'EENVELOPE', responseCode: 421, command: 'MAIL FROM', message: 'x' }, progress: none, want: 'temporary' },
-    { name: '550 at RCPT', err: { code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO', message: 'x' }, progress: none, want: 'permanent' },
-    { name: '554 after the data', err: { code: 'EMESSAGE', responseCode: 554, command: 'DATA', message: 'x' }, progress: afterData, want: 'permanent' },
-    { name: '451 after the data: the server said no', err: { code: 'EMESSAGE', responseCode: 451, command: 'DATA', message: 'x' }, progress: afterData, want: 'temporary' },
-    { name: '421 after the data (closing): not accepted', err: { code: 'EMESSAGE', responseCode: 421, command: 'DATA', message: 'x' }, progress: afterData, want: 'temporary' },
-    { name: '503 bad sequence is not permanent', err: { code: 'EENVELOPE', responseCode: 503, command: 'DATA', message: 'x' }, progress: none, want: 'temporary' },
-    { name: 'connection lost before DATA', err: { code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' }, progress: none, want: 'temporary' },
-    { name: 'timeout before DATA', err: { code: 'ETIMEDOUT', command: 'CONN', message: 'Timeout' }, progress: none, want: 'temporary' },
-    { name: 'socket error mid-data: the final dot was never sent', err: { code: 'ESOCKET', command: 'CONN', message: 'EPIPE' }, progress: midData, want: 'temporary' },
-    { name: 'connection lost after the whole message (command is still CONN)', err: { code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' }, progress: afterData, want: 'uafklaret' },
-    { name: 'timeout waiting for the reply to the data', err: { code: 'ETIMEDOUT', command: 'CONN', message: 'Timeout' }, progress: afterData, want: 'uafklaret' },
-    { name: 'garbage reply to the data', err: { code: 'EMESSAGE', command: 'DATA', message: 'Message failed: hello' }, progress: afterData, want: 'uafklaret' },
-    { name: 'nodemailer refuses an invalid address locally', err: { code: 'EENVELOPE', command: 'API', message: 'Invalid recipient' }, progress: none, want: 'permanent' },
-    { name: 'message too large for the server (local check)', err: { code: 'EMESSAGE', command: 'MAIL FROM', message: 'Message size larger than allowed 100' }, progress: none, want: 'permanent' },
+    {
+      name: '451 at RCPT (greylisting)',
+      err: { code: 'EENVELOPE', responseCode: 451, command: 'RCPT TO', message: 'x' },
+      progress: none,
+      want: 'temporary',
+    },
+    {
+      name: '421 at MAIL FROM',
+      err: { code: 'EENVELOPE', responseCode: 421, command: 'MAIL FROM', message: 'x' },
+      progress: none,
+      want: 'temporary',
+    },
+    {
+      name: '550 at RCPT',
+      err: { code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO', message: 'x' },
+      progress: none,
+      want: 'permanent',
+    },
+    {
+      name: '554 after the data',
+      err: { code: 'EMESSAGE', responseCode: 554, command: 'DATA', message: 'x' },
+      progress: afterData,
+      want: 'permanent',
+    },
+    {
+      name: '451 after the data: the server said no',
+      err: { code: 'EMESSAGE', responseCode: 451, command: 'DATA', message: 'x' },
+      progress: afterData,
+      want: 'temporary',
+    },
+    {
+      name: '421 after the data (closing): not accepted',
+      err: { code: 'EMESSAGE', responseCode: 421, command: 'DATA', message: 'x' },
+      progress: afterData,
+      want: 'temporary',
+    },
+    {
+      name: '503 bad sequence is not permanent',
+      err: { code: 'EENVELOPE', responseCode: 503, command: 'DATA', message: 'x' },
+      progress: none,
+      want: 'temporary',
+    },
+    {
+      name: 'connection lost before DATA',
+      err: { code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' },
+      progress: none,
+      want: 'temporary',
+    },
+    {
+      name: 'timeout before DATA',
+      err: { code: 'ETIMEDOUT', command: 'CONN', message: 'Timeout' },
+      progress: none,
+      want: 'temporary',
+    },
+    {
+      name: 'socket error mid-data: the final dot was never sent',
+      err: { code: 'ESOCKET', command: 'CONN', message: 'EPIPE' },
+      progress: midData,
+      want: 'temporary',
+    },
+    {
+      name: 'connection lost after the whole message (command is still CONN)',
+      err: { code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' },
+      progress: afterData,
+      want: 'uafklaret',
+    },
+    {
+      name: 'timeout waiting for the reply to the data',
+      err: { code: 'ETIMEDOUT', command: 'CONN', message: 'Timeout' },
+      progress: afterData,
+      want: 'uafklaret',
+    },
+    {
+      name: 'garbage reply to the data',
+      err: { code: 'EMESSAGE', command: 'DATA', message: 'Message failed: hello' },
+      progress: afterData,
+      want: 'uafklaret',
+    },
+    {
+      name: 'nodemailer refuses an invalid address locally',
+      err: { code: 'EENVELOPE', command: 'API', message: 'Invalid recipient' },
+      progress: none,
+      want: 'permanent',
+    },
+    {
+      name: 'message too large for the server (local check)',
+      err: { code: 'EMESSAGE', command: 'MAIL FROM', message: 'Message size larger than allowed 100' },
+      progress: none,
+      want: 'permanent',
+    },
   ];
   it.each(cases)('$name → $want', ({ err, progress, want }) => {
     expect(classifySmtpError(err, progress)).toBe(want);
@@ -296,14 +559,32 @@ describe('SMTP settings', () => {
 });
 
 describe('checkEml', () => {
-  const eml = (headers: string): Buffer => Buffer.from(`${headers}\r\nSubject: Brev\r\n\r\nTo: not-a-header@evil.example\r\n`);
+  const eml = (headers: string): Buffer =>
+    Buffer.from(`${headers}\r\nSubject: Brev\r\n\r\nTo: not-a-header@evil.example\r\n`);
   const expected = { recipient: 'post@kommune.example', messageId: 'id1@ast.example' };
   it.each([
-    { name: 'the rendered shape', headers: 'From: A <a@ast.example>\r\nTo: =?UTF-8?Q?K=C3=B8ge?= <post@kommune.example>\r\nMessage-ID: <id1@ast.example>', ok: true },
-    { name: 'folded To header', headers: 'To: Kommune\r\n <post@kommune.example>\r\nMessage-ID: <id1@ast.example>', ok: true },
+    {
+      name: 'the rendered shape',
+      headers:
+        'From: A <a@ast.example>\r\nTo: =?UTF-8?Q?K=C3=B8ge?= <post@kommune.example>\r\nMessage-ID: <id1@ast.example>',
+      ok: true,
+    },
+    {
+      name: 'folded To header',
+      headers: 'To: Kommune\r\n <post@kommune.example>\r\nMessage-ID: <id1@ast.example>',
+      ok: true,
+    },
     { name: 'another recipient', headers: 'To: <other@kommune.example>\r\nMessage-ID: <id1@ast.example>', ok: false },
-    { name: 'an extra recipient', headers: 'To: <post@kommune.example>, <spy@evil.example>\r\nMessage-ID: <id1@ast.example>', ok: false },
-    { name: 'a Bcc header', headers: 'To: <post@kommune.example>\r\nBcc: <spy@evil.example>\r\nMessage-ID: <id1@ast.example>', ok: false },
+    {
+      name: 'an extra recipient',
+      headers: 'To: <post@kommune.example>, <spy@evil.example>\r\nMessage-ID: <id1@ast.example>',
+      ok: false,
+    },
+    {
+      name: 'a Bcc header',
+      headers: 'To: <post@kommune.example>\r\nBcc: <spy@evil.example>\r\nMessage-ID: <id1@ast.example>',
+      ok: false,
+    },
     { name: 'another Message-ID', headers: 'To: <post@kommune.example>\r\nMessage-ID: <id2@ast.example>', ok: false },
   ])('$name', ({ headers, ok }) => {
     expect(checkEml(eml(headers), expected).ok).toBe(ok);
@@ -333,9 +614,19 @@ describe('render check', () => {
     const other = manifest.letters[1];
     if (!other) throw new Error('no second letter');
     const otherFiles = { pdfSha256: other.pdf.sha256, emlSha256: other.eml.sha256 };
-    const r = checkRender({ ...base, letters: [{ letter, files: { ...files, pdfSha256: 'x' } }, { letter: other, files: otherFiles }] });
+    const r = checkRender({
+      ...base,
+      letters: [
+        { letter, files: { ...files, pdfSha256: 'x' } },
+        { letter: other, files: otherFiles },
+      ],
+    });
     expect([...r.refused.keys()]).toEqual([letter.kommunekode]);
-    expect(r.refused.get(letter.kommunekode)?.[0]).toMatchObject({ code: 'letter-file-changed', file: letter.pdf.file, severity: 'error' });
+    expect(r.refused.get(letter.kommunekode)?.[0]).toMatchObject({
+      code: 'letter-file-changed',
+      file: letter.pdf.file,
+      severity: 'error',
+    });
     expect(messages(checkRender({ ...base, letters: [{ letter, files: {} }] }))).toMatch(/filen findes ikke/);
   });
 
@@ -346,14 +637,23 @@ describe('render check', () => {
       if (k) k.email = 'ny@kommune.example';
     });
     const [p] = checkRender({ ...base, current, letters: [{ letter, files }] }).refused.get(letter.kommunekode) ?? [];
-    expect(p).toMatchObject({ code: 'stale-address', file: 'kommuner.csv', column: 'email', value: 'ny@kommune.example' });
-    expect(p?.message).toBe(`${letter.kommunekode} ${letter.navn}: adressen er ændret siden render (brevet er skrevet til ${letter.recipient}).`);
+    expect(p).toMatchObject({
+      code: 'stale-address',
+      file: 'kommuner.csv',
+      column: 'email',
+      value: 'ny@kommune.example',
+    });
+    expect(p?.message).toBe(
+      `${letter.kommunekode} ${letter.navn}: adressen er ændret siden render (brevet er skrevet til ${letter.recipient}).`,
+    );
   });
 
   it('names kommuner with cases but no letter in full runs only; another barometer refuses everything', () => {
     const { manifest, letter, files, base } = setup();
     const without = { ...manifest, letters: manifest.letters.slice(1) };
-    expect(checkRender({ ...base, manifest: without, requireAll: true, letters: [] }).missing.map((m) => m.kommunekode)).toEqual([letter.kommunekode]);
+    expect(
+      checkRender({ ...base, manifest: without, requireAll: true, letters: [] }).missing.map((m) => m.kommunekode),
+    ).toEqual([letter.kommunekode]);
     expect(checkRender({ ...base, manifest: without, requireAll: false, letters: [] }).missing).toEqual([]);
     const other = checkRender({ ...base, barometerId: 'andet', letters: [{ letter, files }] });
     expect(other.global.map(formatProblem).join()).toMatch(/hører til barometret/);

@@ -11,7 +11,14 @@ import { foldJournal } from '../src/core/send/journal-fold.js';
 import type { Manifest } from '../src/core/letters/manifest.js';
 import { contentSha256, withoutStampedFields } from '../src/core/send/eml-headers.js';
 import { sha256 } from '../src/core/sha256.js';
-import { addressOf, KOMMUNER, renderedFixture, runCliAsync, smtpCanonical, type SendFixture } from './helpers/send-data.js';
+import {
+  addressOf,
+  KOMMUNER,
+  renderedFixture,
+  runCliAsync,
+  smtpCanonical,
+  type SendFixture,
+} from './helpers/send-data.js';
 import { journalOf, useSendHarness } from './helpers/send-harness.js';
 
 const { fixture, smtp, send } = useSendHarness();
@@ -19,7 +26,6 @@ const { fixture, smtp, send } = useSendHarness();
 function manifestOf(f: SendFixture): Manifest {
   return JSON.parse(readFileSync(join(f.dir, 'manifest.json'), 'utf8')) as Manifest;
 }
-
 
 function stateOf(f: SendFixture, kode: string): string | undefined {
   return foldJournal(journalOf(f)).get(kode)?.state;
@@ -54,7 +60,11 @@ describe('send: the normal case', () => {
       expect(contentSha256(message.raw)).toBe(letter.eml.contentSha256);
       const parsed = await simpleParser(message.raw);
       // Its own Message-ID (RFC 5322 §3.6.4), naming the letter; the journal records the one used.
-      expect(parsed.messageId).toMatch(new RegExp(`^<${letter.email.messageId.split('@')[0]?.replace(/\./g, '\\.')}\\.[^@]+@ankestyrelsen\\.example>$`));
+      expect(parsed.messageId).toMatch(
+        new RegExp(
+          `^<${letter.email.messageId.split('@')[0]?.replace(/\./g, '\\.')}\\.[^@]+@ankestyrelsen\\.example>$`,
+        ),
+      );
       const intent = journalOf(f).find((e) => e.type === 'intent' && e.kommunekode === letter.kommunekode);
       expect(intent?.type === 'intent' && `<${intent.messageId}>`).toBe(parsed.messageId);
       expect(intent?.type === 'intent' && intent.sha256).toBe(sha256(message.raw));
@@ -80,7 +90,9 @@ describe('send: the normal case', () => {
 
   it('status shows sent with time, Message-ID and the server reply, as text and JSON', async () => {
     const f = fixture();
-    const server = await smtp({ rcpt: (a) => (a === addressOf('461') ? { code: 550, text: 'Mailbox unknown' } : undefined) });
+    const server = await smtp({
+      rcpt: (a) => (a === addressOf('461') ? { code: 550, text: 'Mailbox unknown' } : undefined),
+    });
     await send(f, server);
     const text = await runCliAsync(f.bin, ['status', '--out', f.out]);
     expect(text.code).toBe(0);
@@ -90,10 +102,15 @@ describe('send: the normal case', () => {
     expect(text.stdout).toMatch(/fejl: 550 Mailbox unknown \(afvist permanent\)/);
     expect(text.stdout).toMatch(/I alt: 5 af 6 breve sendt, 1 fejlet, 0 uafklaret, 0 ikke sendt/);
     const json = await runCliAsync(f.bin, ['status', '--out', f.dir, '--json']);
-    const parsed = JSON.parse(json.stdout) as { totals: Record<string, number>; letters: { kommunekode: string; state: string; messageId?: string; code?: number }[] };
+    const parsed = JSON.parse(json.stdout) as {
+      totals: Record<string, number>;
+      letters: { kommunekode: string; state: string; messageId?: string; code?: number }[];
+    };
     expect(parsed.totals).toEqual({ letters: 6, rendered: 0, sent: 5, failed: 1, uafklaret: 0 });
     expect(parsed.letters.find((l) => l.kommunekode === '461')).toMatchObject({ state: 'failed', code: 550 });
-    expect(parsed.letters.find((l) => l.kommunekode === '101')?.messageId).toMatch(/^kommunebrev\.2023-ledsagelse\.101\./);
+    expect(parsed.letters.find((l) => l.kommunekode === '101')?.messageId).toMatch(
+      /^kommunebrev\.2023-ledsagelse\.101\./,
+    );
   });
 });
 
@@ -103,21 +120,30 @@ describe('send: faults', () => {
     const server = await smtp({
       connect: (n) => (n === 1 ? 421 : undefined),
       rcpt: (a, nth) => (a === addressOf('101') && nth <= 2 ? { code: 451, text: 'Greylisted, try again' } : undefined),
-      data: (a, nth) => (a === addressOf('147') && nth === 1 ? { code: 451 } : a === addressOf('173') && nth === 1 ? { code: 421 } : 'accept'),
+      data: (a, nth) =>
+        a === addressOf('147') && nth === 1
+          ? { code: 451 }
+          : a === addressOf('173') && nth === 1
+            ? { code: 421 }
+            : 'accept',
     });
     const r = await send(f, server);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/Greylisted, try again \(midlertidig fejl\); prøver igen/);
     for (const kode of ALL) expect(server.countFor(addressOf(kode)), kode).toBe(1);
     expect(server.rcptCount.get(addressOf('101'))).toBe(3);
-    const attempts = journalOf(f).filter((e) => e.type === 'intent' && e.kommunekode === '101').map((e) => (e.type === 'intent' ? e.attempt : 0));
+    const attempts = journalOf(f)
+      .filter((e) => e.type === 'intent' && e.kommunekode === '101')
+      .map((e) => (e.type === 'intent' ? e.attempt : 0));
     expect(attempts).toEqual([1, 2, 3]);
   });
 
   it('gives up on a temporary failure after a bounded number of attempts; a later run delivers it', async () => {
     const f = fixture();
     let blocked = true;
-    const server = await smtp({ rcpt: (a) => (blocked && a === addressOf('751') ? { code: 452, text: 'Mailbox full' } : undefined) });
+    const server = await smtp({
+      rcpt: (a) => (blocked && a === addressOf('751') ? { code: 452, text: 'Mailbox full' } : undefined),
+    });
     const r = await send(f, server, [], { KOMMUNEBREV_RETRY_ATTEMPTS: '3' });
     expect(r.code).toBe(1);
     expect(server.rcptCount.get(addressOf('751'))).toBe(3);
@@ -131,10 +157,14 @@ describe('send: faults', () => {
 
   it('reports a permanent rejection (550), delivers the rest, and exits non-zero', async () => {
     const f = fixture();
-    const server = await smtp({ rcpt: (a) => (a === addressOf('461') ? { code: 550, text: '5.1.1 Mailbox unknown' } : undefined) });
+    const server = await smtp({
+      rcpt: (a) => (a === addressOf('461') ? { code: 550, text: '5.1.1 Mailbox unknown' } : undefined),
+    });
     const r = await send(f, server);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/Fejlet \(1\); mailserveren tog ikke imod brevet, så det forsøges igen ved næste »send«:\n\s+461 Odense Kommune <handicap461@kommune461\.example>: 550 5\.1\.1 Mailbox unknown \(afvist permanent\)/);
+    expect(r.stdout).toMatch(
+      /Fejlet \(1\); mailserveren tog ikke imod brevet, så det forsøges igen ved næste »send«:\n\s+461 Odense Kommune <handicap461@kommune461\.example>: 550 5\.1\.1 Mailbox unknown \(afvist permanent\)/,
+    );
     expect(server.rcptCount.get(addressOf('461'))).toBe(1);
     for (const kode of ALL.filter((k) => k !== '461')) expect(server.countFor(addressOf(kode))).toBe(1);
     expect(server.countFor(addressOf('461'))).toBe(0);
@@ -165,7 +195,14 @@ describe('send: faults', () => {
 
   it('after uafklaret: --mark-sent records it without sending; --resend sends one kommune again on purpose', async () => {
     const f = fixture();
-    const server = await smtp({ data: (a, nth) => (a === addressOf('101') && nth === 1 ? 'drop-discard' : a === addressOf('147') && nth === 1 ? 'drop-keep' : 'accept') });
+    const server = await smtp({
+      data: (a, nth) =>
+        a === addressOf('101') && nth === 1
+          ? 'drop-discard'
+          : a === addressOf('147') && nth === 1
+            ? 'drop-keep'
+            : 'accept',
+    });
     await send(f, server);
     expect(stateOf(f, '101')).toBe('uafklaret');
     expect(stateOf(f, '147')).toBe('uafklaret');
@@ -180,7 +217,16 @@ describe('send: faults', () => {
     expect(foldJournal(journalOf(f)).get('101')).toMatchObject({ state: 'sent', resends: 1 });
 
     // 147 arrived (the server kept it): record that, send nothing.
-    const mark = await runCliAsync(f.bin, ['send', '--data', f.data, '--out', f.out, '--kommune', 'Frederiksberg', '--mark-sent']);
+    const mark = await runCliAsync(f.bin, [
+      'send',
+      '--data',
+      f.data,
+      '--out',
+      f.out,
+      '--kommune',
+      'Frederiksberg',
+      '--mark-sent',
+    ]);
     expect(mark.code).toBe(0);
     expect(server.countFor(addressOf('147'))).toBe(1);
     expect(stateOf(f, '147')).toBe('sent');
@@ -218,7 +264,11 @@ describe('send: stale or damaged letters are refused by name; refusals before an
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/sager\.csv: 101 Københavns Kommune: sagerne er ændret siden render\./);
     expect(r.stderr).toMatch(/Skriv brevet igen med »kommunebrev render --data .* --out .* --kommune 101«/);
-    expect(server.received.flatMap((m) => m.to).sort()).toEqual(ALL.filter((k) => k !== '101').map(addressOf).sort());
+    expect(server.received.flatMap((m) => m.to).sort()).toEqual(
+      ALL.filter((k) => k !== '101')
+        .map(addressOf)
+        .sort(),
+    );
     expect(stateOf(f, '101')).toBeUndefined();
   });
 
@@ -229,7 +279,8 @@ describe('send: stale or damaged letters are refused by name; refusals before an
     writeFileSync(template, `${readFileSync(template, 'utf8')}\nEn ny sætning.\n`);
     const r = await send(f, server);
     expect(r.code).toBe(1);
-    for (const [kode, navn] of KOMMUNER) expect(r.stderr).toContain(`${kode} ${navn}: skabelonerne er ændret siden render.`);
+    for (const [kode, navn] of KOMMUNER)
+      expect(r.stderr).toContain(`${kode} ${navn}: skabelonerne er ændret siden render.`);
     expect(server.received).toEqual([]);
   });
 
@@ -237,7 +288,10 @@ describe('send: stale or damaged letters are refused by name; refusals before an
     const f = fixture();
     const server = await smtp();
     const eml = readdirSync(f.dir).find((n) => n.startsWith('461-') && n.endsWith('.eml')) ?? '';
-    writeFileSync(join(f.dir, eml), readFileSync(join(f.dir, eml), 'utf8').replace('handicap461@kommune461.example', 'spion@evil.example'));
+    writeFileSync(
+      join(f.dir, eml),
+      readFileSync(join(f.dir, eml), 'utf8').replace('handicap461@kommune461.example', 'spion@evil.example'),
+    );
     const r = await send(f, server, ['--kommune', '461']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/461-odense-kommune\.eml: 461 Odense Kommune: filen passer ikke med manifestet/);
@@ -245,14 +299,23 @@ describe('send: stale or damaged letters are refused by name; refusals before an
 
     const g = fixture();
     const kommuner = join(g.data, 'kommuner.csv');
-    writeFileSync(kommuner, readFileSync(kommuner, 'utf8').replace('handicap173@kommune173.example', 'ny173@kommune173.example'));
+    writeFileSync(
+      kommuner,
+      readFileSync(kommuner, 'utf8').replace('handicap173@kommune173.example', 'ny173@kommune173.example'),
+    );
     const r2 = await send(g, server);
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toMatch(/kommuner\.csv, række \d+, kolonne »email«, værdi »ny173@kommune173\.example«: 173 Lyngby-Taarbæk Kommune: adressen er ændret siden render/);
+    expect(r2.stderr).toMatch(
+      /kommuner\.csv, række \d+, kolonne »email«, værdi »ny173@kommune173\.example«: 173 Lyngby-Taarbæk Kommune: adressen er ændret siden render/,
+    );
     const to = server.received.flatMap((m) => m.to);
     expect(to).not.toContain('ny173@kommune173.example');
     expect(to).not.toContain(addressOf('173'));
-    expect(to.sort()).toEqual(ALL.filter((k) => k !== '173').map(addressOf).sort());
+    expect(to.sort()).toEqual(
+      ALL.filter((k) => k !== '173')
+        .map(addressOf)
+        .sort(),
+    );
   });
 
   it('example data goes only to a server on this machine (refused before connecting)', async () => {
@@ -269,7 +332,10 @@ describe('send: stale or damaged letters are refused by name; refusals before an
     // routes it to this machine: the test server (no STARTTLS) answers.
     const f = renderedFixture({ eksempeldata: false });
     const server = await smtp();
-    const r = await send(f, `smtp://0.0.0.0:${server.port}`, [], { SMTP_USER: 'ankebruger', SMTP_PASS: 'hemmeligt-kodeord' });
+    const r = await send(f, `smtp://0.0.0.0:${server.port}`, [], {
+      SMTP_USER: 'ankebruger',
+      SMTP_PASS: 'hemmeligt-kodeord',
+    });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/STARTTLS påkrævet/);
     expect(r.stderr).toMatch(/krypteret forbindelse \(TLS\/STARTTLS\) mislykkedes/);
@@ -283,7 +349,12 @@ describe('send: stale or damaged letters are refused by name; refusals before an
     { name: '--resend without --kommune', args: ['--resend'], env: {}, message: /--resend kræver --kommune/ },
     { name: 'no SMTP_URL', args: [], env: { SMTP_URL: '' }, message: /SMTP_URL er ikke sat/ },
     { name: 'a bad --rate', args: ['--rate', 'hurtigt'], env: {}, message: /--rate »hurtigt« forstås ikke/ },
-    { name: 'an unknown kommune', args: ['--kommune', 'Atlantis'], env: {}, message: /Kommunen »Atlantis« findes ikke/ },
+    {
+      name: 'an unknown kommune',
+      args: ['--kommune', 'Atlantis'],
+      env: {},
+      message: /Kommunen »Atlantis« findes ikke/,
+    },
   ])('usage: $name → exit 2', async ({ args, env, message }) => {
     const f = fixture();
     const server = await smtp();
@@ -307,7 +378,10 @@ describe('send: stale or damaged letters are refused by name; refusals before an
     const f = fixture();
     const server = await smtp();
     const { hostname } = await import('node:os');
-    writeFileSync(join(f.dir, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
+    writeFileSync(
+      join(f.dir, LOCK_FILE),
+      JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }),
+    );
     const r = await send(f, server);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Der kører allerede en afsendelse/);

@@ -4,14 +4,42 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, inspectLock, JournalDamagedError, LockHeldError, openJournal, readJournal } from '../src/adapters/send/send-journal.js';
+import {
+  acquireLock,
+  inspectLock,
+  JournalDamagedError,
+  LockHeldError,
+  openJournal,
+  readJournal,
+} from '../src/adapters/send/send-journal.js';
 import { JOURNAL_FILE, LOCK_FILE, serializeEntry, type JournalEntry } from '../src/core/send/journal.js';
 import { tempDir } from './helpers/cli.js';
 
 const entry = (kode: string, type: 'intent' | 'sent' = 'intent'): JournalEntry =>
   type === 'intent'
-    ? { v: 1, at: '2024-05-08T08:00:00.000Z', run: 'r', type, kommunekode: kode, attempt: 1, recipient: 'a@b.example', messageId: 'm@x', emlFile: 'x.eml', emlSha256: 'a'.repeat(64), resend: false }
-    : { v: 1, at: '2024-05-08T08:00:01.000Z', run: 'r', type, kommunekode: kode, attempt: 1, messageId: 'm@x', response: '250 ok' };
+    ? {
+        v: 1,
+        at: '2024-05-08T08:00:00.000Z',
+        run: 'r',
+        type,
+        kommunekode: kode,
+        attempt: 1,
+        recipient: 'a@b.example',
+        messageId: 'm@x',
+        emlFile: 'x.eml',
+        emlSha256: 'a'.repeat(64),
+        resend: false,
+      }
+    : {
+        v: 1,
+        at: '2024-05-08T08:00:01.000Z',
+        run: 'r',
+        type,
+        kommunekode: kode,
+        attempt: 1,
+        messageId: 'm@x',
+        response: '250 ok',
+      };
 
 describe('send journal file', () => {
   it('creates the file and appends whole lines', async () => {
@@ -20,7 +48,9 @@ describe('send journal file', () => {
     await j.append(entry('101'));
     await j.append(entry('101', 'sent'));
     await j.close();
-    expect(readFileSync(join(dir, JOURNAL_FILE), 'utf8')).toBe(serializeEntry(entry('101')) + serializeEntry(entry('101', 'sent')));
+    expect(readFileSync(join(dir, JOURNAL_FILE), 'utf8')).toBe(
+      serializeEntry(entry('101')) + serializeEntry(entry('101', 'sent')),
+    );
     expect((await readJournal(dir)).entries).toHaveLength(2);
   });
 
@@ -50,7 +80,10 @@ describe('send journal file', () => {
 
   it('refuses a journal damaged in the middle', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, JOURNAL_FILE), `${serializeEntry(entry('101'))}garbage\n${serializeEntry(entry('101', 'sent'))}`);
+    writeFileSync(
+      join(dir, JOURNAL_FILE),
+      `${serializeEntry(entry('101'))}garbage\n${serializeEntry(entry('101', 'sent'))}`,
+    );
     await expect(openJournal(dir)).rejects.toBeInstanceOf(JournalDamagedError);
   });
 });

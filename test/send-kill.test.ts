@@ -11,7 +11,6 @@ import { journalOf, useSendHarness } from './helpers/send-harness.js';
 
 const { fixture, smtp, send } = useSendHarness();
 
-
 const ALL = KOMMUNER.map(([kode]) => kode);
 
 describe('send: killed and interrupted', () => {
@@ -24,45 +23,50 @@ describe('send: killed and interrupted', () => {
     mode: (['before-reply', 'after-reply', 'random-delay'] as const)[i % 3] ?? 'before-reply',
     delayMs: Math.floor(Math.random() * 600),
   }));
-  it.each(rounds)('kill -9, round $round ($mode, after message $afterKept / $delayMs ms), then run again', async ({ afterKept, mode, delayMs }) => {
-    const f = fixture();
-    let child: ReturnType<typeof spawnCli> | undefined;
-    const kill = (): void => {
-      child?.kill('SIGKILL');
-    };
-    const server = await smtp({
-      replyDelayMs: mode === 'after-reply' ? 0 : 5,
-      onKept: (n) => {
-        if (mode === 'before-reply' && n === afterKept) kill();
-        if (mode === 'after-reply' && n === afterKept) setTimeout(kill, 1);
-      },
-    });
-    child = spawnCli(f.bin, ['send', '--data', f.data, '--out', f.out, '--yes'], { SMTP_URL: server.url });
-    child.stdin.end();
-    child.stdout.resume();
-    child.stderr.resume();
-    if (mode === 'random-delay') setTimeout(kill, delayMs);
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child?.on('exit', (code, signal) => resolve({ code, signal })));
+  it.each(rounds)(
+    'kill -9, round $round ($mode, after message $afterKept / $delayMs ms), then run again',
+    async ({ afterKept, mode, delayMs }) => {
+      const f = fixture();
+      let child: ReturnType<typeof spawnCli> | undefined;
+      const kill = (): void => {
+        child?.kill('SIGKILL');
+      };
+      const server = await smtp({
+        replyDelayMs: mode === 'after-reply' ? 0 : 5,
+        onKept: (n) => {
+          if (mode === 'before-reply' && n === afterKept) kill();
+          if (mode === 'after-reply' && n === afterKept) setTimeout(kill, 1);
+        },
+      });
+      child = spawnCli(f.bin, ['send', '--data', f.data, '--out', f.out, '--yes'], { SMTP_URL: server.url });
+      child.stdin.end();
+      child.stdout.resume();
+      child.stderr.resume();
+      if (mode === 'random-delay') setTimeout(kill, delayMs);
+      const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child?.on('exit', (code, signal) => resolve({ code, signal })),
+      );
 
-    const r = await send(f, server);
-    const status = foldJournal(journalOf(f));
-    const detail = `exit ${exit.code}/${exit.signal}; rerun ${r.code}\n${r.stdout}\n${r.stderr}`;
-    for (const kode of ALL) {
-      const copies = server.countFor(addressOf(kode));
-      expect(copies, `${kode} received ${copies} copies; ${detail}`).toBeLessThanOrEqual(1);
-      const state = status.get(kode)?.state;
-      if (state === 'uafklaret') {
-        expect(r.stdout + r.stderr, detail).toMatch(new RegExp(`${kode} [^\\n]*`));
-      } else {
-        expect(state, `${kode}; ${detail}`).toBe('sent');
-        expect(copies, `${kode}; ${detail}`).toBe(1);
+      const r = await send(f, server);
+      const status = foldJournal(journalOf(f));
+      const detail = `exit ${exit.code}/${exit.signal}; rerun ${r.code}\n${r.stdout}\n${r.stderr}`;
+      for (const kode of ALL) {
+        const copies = server.countFor(addressOf(kode));
+        expect(copies, `${kode} received ${copies} copies; ${detail}`).toBeLessThanOrEqual(1);
+        const state = status.get(kode)?.state;
+        if (state === 'uafklaret') {
+          expect(r.stdout + r.stderr, detail).toMatch(new RegExp(`${kode} [^\\n]*`));
+        } else {
+          expect(state, `${kode}; ${detail}`).toBe('sent');
+          expect(copies, `${kode}; ${detail}`).toBe(1);
+        }
       }
-    }
-    const uafklaret = ALL.filter((k) => status.get(k)?.state === 'uafklaret');
-    expect(r.code, detail).toBe(uafklaret.length > 0 ? 1 : 0);
-    if (uafklaret.length > 0) expect(r.stdout, detail).toMatch(/Uafklaret \(\d\), sendes ikke igen automatisk/);
-    expect(existsSync(join(f.dir, LOCK_FILE))).toBe(false);
-  });
+      const uafklaret = ALL.filter((k) => status.get(k)?.state === 'uafklaret');
+      expect(r.code, detail).toBe(uafklaret.length > 0 ? 1 : 0);
+      if (uafklaret.length > 0) expect(r.stdout, detail).toMatch(/Uafklaret \(\d\), sendes ikke igen automatisk/);
+      expect(existsSync(join(f.dir, LOCK_FILE))).toBe(false);
+    },
+  );
 
   it('Ctrl-C finishes the message in flight, records it, and stops; a re-run continues', async () => {
     const f = fixture();
@@ -102,7 +106,10 @@ describe('send: credentials', () => {
     const pass = 'Hemmeligt-Kodeord-42';
     for (const how of ['env', 'url'] as const) {
       const f = fixture();
-      const server = await smtp({ auth: { user, pass }, data: (a) => (a === addressOf('101') ? { code: 554, text: `rejected ${'x'}` } : 'accept') });
+      const server = await smtp({
+        auth: { user, pass },
+        data: (a) => (a === addressOf('101') ? { code: 554, text: `rejected ${'x'}` } : 'accept'),
+      });
       const url = how === 'env' ? server.url : `smtp://${user}:${pass}@127.0.0.1:${server.port}`;
       const r = await send(f, url, [], how === 'env' ? { SMTP_USER: user, SMTP_PASS: pass } : {});
       expect(r.code).toBe(1);
@@ -110,7 +117,11 @@ describe('send: credentials', () => {
       expect(server.logins.length).toBeGreaterThan(0);
       for (const login of server.logins) expect(login).toEqual({ user, pass });
       const b64 = Buffer.from(pass).toString('base64').replace(/=+$/, '');
-      const everything = [r.stdout, r.stderr, ...readdirSync(f.dir).map((n) => readFileSync(join(f.dir, n), 'latin1'))].join('\n');
+      const everything = [
+        r.stdout,
+        r.stderr,
+        ...readdirSync(f.dir).map((n) => readFileSync(join(f.dir, n), 'latin1')),
+      ].join('\n');
       expect(everything).not.toContain(pass);
       expect(everything).not.toContain(user);
       expect(everything).not.toContain(b64);

@@ -3,7 +3,14 @@
 // classification the journal relies on. Also pins the nodemailer behaviour
 // that made us track the data phase ourselves: a lost line is 'CONN' in every phase.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectionOptions, DEFAULT_TIMEOUTS, resolveTarget, SessionError, SmtpClient, type SendResult } from '../src/adapters/send/smtp-transport.js';
+import {
+  connectionOptions,
+  DEFAULT_TIMEOUTS,
+  resolveTarget,
+  SessionError,
+  SmtpClient,
+  type SendResult,
+} from '../src/adapters/send/smtp-transport.js';
 import { classifySessionError, classifySmtpError } from '../src/core/send/smtp-errors.js';
 import { parseSmtpSettings, type SmtpSettings } from '../src/core/send/smtp-settings.js';
 import { startSmtp, type Behaviour, type TestSmtp } from './helpers/smtp.js';
@@ -11,7 +18,9 @@ import { startSmtp, type Behaviour, type TestSmtp } from './helpers/smtp.js';
 const TO = 'post@kommune.example';
 const FROM = 'afsender@ast.example';
 // Big enough to span many socket writes.
-const MESSAGE = Buffer.from(`From: <${FROM}>\r\nTo: <${TO}>\r\nSubject: test\r\nMessage-ID: <t@ast.example>\r\n\r\n${'Linje med tekst.\r\n'.repeat(4000)}.leading dot\r\n`);
+const MESSAGE = Buffer.from(
+  `From: <${FROM}>\r\nTo: <${TO}>\r\nSubject: test\r\nMessage-ID: <t@ast.example>\r\n\r\n${'Linje med tekst.\r\n'.repeat(4000)}.leading dot\r\n`,
+);
 
 let server: TestSmtp | undefined;
 afterEach(async () => {
@@ -25,7 +34,10 @@ function settingsFor(url: string, extra: Record<string, string> = {}): SmtpSetti
   return r.settings;
 }
 
-async function sendOnce(behaviour: Behaviour, timeouts = DEFAULT_TIMEOUTS): Promise<{ result: SendResult; server: TestSmtp }> {
+async function sendOnce(
+  behaviour: Behaviour,
+  timeouts = DEFAULT_TIMEOUTS,
+): Promise<{ result: SendResult; server: TestSmtp }> {
   server = await startSmtp(behaviour);
   const settings = settingsFor(server.url);
   const client = new SmtpClient(settings, await resolveTarget(settings), { timeouts, maxMessages: 100 });
@@ -52,19 +64,34 @@ describe('SMTP transport', () => {
     { name: '550 at RCPT', behaviour: { rcpt: () => ({ code: 550 }) }, want: 'permanent', code: 550, kept: 0 },
     { name: '451 after the data', behaviour: { data: () => ({ code: 451 }) }, want: 'temporary', code: 451, kept: 0 },
     { name: '554 after the data', behaviour: { data: () => ({ code: 554 }) }, want: 'permanent', code: 554, kept: 0 },
-    { name: 'line dropped after the data, message kept', behaviour: { data: () => 'drop-keep' }, want: 'uafklaret', code: undefined, kept: 1 },
-    { name: 'line dropped after the data, message discarded', behaviour: { data: () => 'drop-discard' }, want: 'uafklaret', code: undefined, kept: 0 },
-  ] as { name: string; behaviour: Behaviour; want: string; code?: number; kept: number }[])('$name → $want, never sent twice', async ({ behaviour, want, code, kept }) => {
-    const { result, server: s } = await sendOnce(behaviour);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(classifySmtpError(result.error, result.progress)).toBe(want);
-    expect(result.error.responseCode).toBe(code);
-    expect(s.received).toHaveLength(kept);
-    // The transport never retries on its own.
-    expect(s.rcptCount.get(TO)).toBe(1);
-    expect(s.dataCount.get(TO) ?? 0).toBeLessThanOrEqual(1);
-  });
+    {
+      name: 'line dropped after the data, message kept',
+      behaviour: { data: () => 'drop-keep' },
+      want: 'uafklaret',
+      code: undefined,
+      kept: 1,
+    },
+    {
+      name: 'line dropped after the data, message discarded',
+      behaviour: { data: () => 'drop-discard' },
+      want: 'uafklaret',
+      code: undefined,
+      kept: 0,
+    },
+  ] as { name: string; behaviour: Behaviour; want: string; code?: number; kept: number }[])(
+    '$name → $want, never sent twice',
+    async ({ behaviour, want, code, kept }) => {
+      const { result, server: s } = await sendOnce(behaviour);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(classifySmtpError(result.error, result.progress)).toBe(want);
+      expect(result.error.responseCode).toBe(code);
+      expect(s.received).toHaveLength(kept);
+      // The transport never retries on its own.
+      expect(s.rcptCount.get(TO)).toBe(1);
+      expect(s.dataCount.get(TO) ?? 0).toBeLessThanOrEqual(1);
+    },
+  );
 
   it("a line lost after the data is reported by nodemailer with command 'CONN', like one lost before it", async () => {
     const { result } = await sendOnce({ data: () => 'drop-keep' });
@@ -87,7 +114,10 @@ describe('SMTP transport', () => {
   it('a 421 greeting is a temporary session error', async () => {
     server = await startSmtp({ connect: () => 421 });
     const settings = settingsFor(server.url);
-    const client = new SmtpClient(settings, await resolveTarget(settings), { timeouts: DEFAULT_TIMEOUTS, maxMessages: 100 });
+    const client = new SmtpClient(settings, await resolveTarget(settings), {
+      timeouts: DEFAULT_TIMEOUTS,
+      maxMessages: 100,
+    });
     const err = await client.open().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SessionError);
     expect(classifySessionError((err as SessionError).info)).toBe('temporary');
@@ -96,7 +126,10 @@ describe('SMTP transport', () => {
   it('wrong credentials are a fatal session error, and the password is not in the error', async () => {
     server = await startSmtp({ auth: { user: 'ankebruger', pass: 'korrekt-hemmeligt' } });
     const settings = settingsFor(server.url, { SMTP_USER: 'ankebruger', SMTP_PASS: 'forkert-hemmeligt' });
-    const client = new SmtpClient(settings, await resolveTarget(settings), { timeouts: DEFAULT_TIMEOUTS, maxMessages: 100 });
+    const client = new SmtpClient(settings, await resolveTarget(settings), {
+      timeouts: DEFAULT_TIMEOUTS,
+      maxMessages: 100,
+    });
     const err = (await client.open().catch((e: unknown) => e)) as SessionError;
     expect(err).toBeInstanceOf(SessionError);
     expect(classifySessionError(err.info)).toBe('fatal');
@@ -106,7 +139,10 @@ describe('SMTP transport', () => {
   it('reuses one connection for consecutive messages', async () => {
     server = await startSmtp({});
     const settings = settingsFor(server.url);
-    const client = new SmtpClient(settings, await resolveTarget(settings), { timeouts: DEFAULT_TIMEOUTS, maxMessages: 100 });
+    const client = new SmtpClient(settings, await resolveTarget(settings), {
+      timeouts: DEFAULT_TIMEOUTS,
+      maxMessages: 100,
+    });
     for (let i = 0; i < 3; i++) {
       await client.open();
       expect((await client.send({ from: FROM, to: TO }, MESSAGE)).ok).toBe(true);

@@ -4,7 +4,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectionOptions, DEFAULT_TIMEOUTS, resolveSmtpHost, resolveTarget, type LookupAll } from '../src/adapters/send/smtp-transport.js';
+import {
+  connectionOptions,
+  DEFAULT_TIMEOUTS,
+  resolveSmtpHost,
+  resolveTarget,
+  type LookupAll,
+} from '../src/adapters/send/smtp-transport.js';
 import { parseSmtpSettings, redactSecrets, type SmtpSettings } from '../src/core/send/smtp-settings.js';
 import { renderedFixture } from './helpers/send-data.js';
 import { useSendHarness } from './helpers/send-harness.js';
@@ -71,7 +77,10 @@ describe('SMTP_URL of any shape: the user part is never shown', () => {
     expect(out).not.toContain(Buffer.from('x9').toString('base64').replace(/=+$/, ''));
     expect(out).toContain('x95 and abc stay');
     const odd = { user: 'ankebruger', pass: 'p@ss w/rd' };
-    const out2 = redactSecrets(`failed for smtp://ankebruger:p@ss w/rd@host and ${encodeURIComponent('p@ss w/rd')} and p@ss w/rd`, odd);
+    const out2 = redactSecrets(
+      `failed for smtp://ankebruger:p@ss w/rd@host and ${encodeURIComponent('p@ss w/rd')} and p@ss w/rd`,
+      odd,
+    );
     expect(out2).not.toMatch(/p@ss|w\/rd|p%40ss|ankebruger/);
   });
 });
@@ -110,7 +119,10 @@ describe('"this machine" is the resolved address, never a name', () => {
   });
 
   it('a named host keeps its name for SNI and the certificate check while the address is connected to', async () => {
-    const s = await resolveSmtpHost(settingsFor({ SMTP_URL: 'smtps://smtp.example.dk' }), fakeDns({ 'smtp.example.dk': ['192.0.2.25'] }));
+    const s = await resolveSmtpHost(
+      settingsFor({ SMTP_URL: 'smtps://smtp.example.dk' }),
+      fakeDns({ 'smtp.example.dk': ['192.0.2.25'] }),
+    );
     const options = connectionOptions(s, { connectHost: s.address ?? '' }, DEFAULT_TIMEOUTS);
     expect(options).toMatchObject({ host: '192.0.2.25', port: 465, secure: true, servername: 'smtp.example.dk' });
     expect(options?.tls).toMatchObject({ rejectUnauthorized: true, servername: 'smtp.example.dk' });
@@ -132,31 +144,42 @@ function allFiles(dir: string): string[] {
 }
 
 describe('send: credentials never reach output or files', () => {
-  it.each(SHAPES.slice(0, 7).map((s) => s.secret))('an unusable SMTP_URL with password %j: exit 2, not shown, nothing written', async (secret) => {
-    const f = fixture();
-    const server = await smtp();
-    const r = await send(f, `smtp://ankebruger:${secret}@127.0.0.1:${server.port}`);
-    const text = r.stdout + r.stderr + allFiles(f.dir).join('');
-    if (r.code === 0) {
-      // "@" and " " parse (the URL standard encodes them): then it sends, and still shows nothing.
-      expect(server.received).toHaveLength(6);
-    } else {
-      expect(r.code).toBe(2);
-      expect(server.connections).toBe(0);
-    }
-    expect(text).not.toContain(secret);
-    expect(text).not.toContain('ankebruger');
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
+  it.each(SHAPES.slice(0, 7).map((s) => s.secret))(
+    'an unusable SMTP_URL with password %j: exit 2, not shown, nothing written',
+    async (secret) => {
+      const f = fixture();
+      const server = await smtp();
+      const r = await send(f, `smtp://ankebruger:${secret}@127.0.0.1:${server.port}`);
+      const text = r.stdout + r.stderr + allFiles(f.dir).join('');
+      if (r.code === 0) {
+        // "@" and " " parse (the URL standard encodes them): then it sends, and still shows nothing.
+        expect(server.received).toHaveLength(6);
+      } else {
+        expect(r.code).toBe(2);
+        expect(server.connections).toBe(0);
+      }
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain('ankebruger');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('a short wrong password, echoed by the server, appears nowhere', async () => {
     const f = renderedFixture({ eksempeldata: false });
-    const server = await smtp({ auth: { user: 'ankebruger', pass: 'rigtigt-kodeord' }, authFailText: (u, p) => `Authentication failed for ${u} with ${p}` });
+    const server = await smtp({
+      auth: { user: 'ankebruger', pass: 'rigtigt-kodeord' },
+      authFailText: (u, p) => `Authentication failed for ${u} with ${p}`,
+    });
     const r = await send(f, server, [], { SMTP_USER: 'ab', SMTP_PASS: 'x9' });
     expect(r.code).toBe(2);
     expect(server.logins).toEqual([{ user: 'ab', pass: 'x9' }]);
     expect(r.stderr).toMatch(/535/);
-    const text = r.stdout + r.stderr + allFiles(f.dir).filter((t) => !t.startsWith('%PDF')).join('');
+    const text =
+      r.stdout +
+      r.stderr +
+      allFiles(f.dir)
+        .filter((t) => !t.startsWith('%PDF'))
+        .join('');
     expect(text).not.toMatch(/(?<![\p{L}\p{N}])(ab|x9)(?![\p{L}\p{N}])/u);
   });
 });

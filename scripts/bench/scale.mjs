@@ -29,19 +29,30 @@ function generate(data, n, part) {
     const src = sources[i % sources.length];
     const kode = String(i + 1).padStart(3, '0');
     kommuner.push({ ...src, kode, navn: `${src.navn} ${part}-${Math.floor(i / sources.length) + 1}`, row: i + 2 });
-    for (const c of byKode.get(src.kode)) cases.push({ ...c, kommunekode: kode, sagsnummer: `${c.sagsnummer}-${part}-${i}`, row: cases.length + 2 });
+    for (const c of byKode.get(src.kode))
+      cases.push({ ...c, kommunekode: kode, sagsnummer: `${c.sagsnummer}-${part}-${i}`, row: cases.length + 2 });
   }
   return { ...data, barometer: { ...data.barometer, id: `${data.barometer.id}-del-${part}` }, kommuner, cases };
 }
 
 const inputs = [];
 if (what === 'example') inputs.push(loaded);
-else for (let left = Number(what), part = 1; left > 0; left -= 999, part++) inputs.push({ ...loaded, data: generate(loaded.data, Math.min(999, left), part), problems: [] });
+else
+  for (let left = Number(what), part = 1; left > 0; left -= 999, part++)
+    inputs.push({ ...loaded, data: generate(loaded.data, Math.min(999, left), part), problems: [] });
 const letters = inputs.reduce((n, input) => n + new Set(input.data.cases.map((c) => c.kommunekode)).size, 0);
 const out = mkdtempSync(join(tmpdir(), 'kommunebrev-bench-scale-'));
 const samples = [];
 const sampler = setInterval(() => samples.push(process.memoryUsage().rss), 100);
-const quiet = { out() {}, write() {}, err() {}, errWrite() {}, errIsTTY: false, interactive: false, ask: async () => '' };
+const quiet = {
+  out() {},
+  write() {},
+  err() {},
+  errWrite() {},
+  errIsTTY: false,
+  interactive: false,
+  ask: async () => '',
+};
 const t0 = performance.now();
 let code = 0;
 for (const input of inputs) {

@@ -23,7 +23,8 @@ export function processIsAlive(pid: number): boolean {
 export async function readLockInfo(path: string): Promise<LockInfo | undefined> {
   try {
     const info = JSON.parse(await readFile(path, 'utf8')) as Partial<LockInfo>;
-    if (typeof info.pid === 'number' && typeof info.host === 'string') return { pid: info.pid, host: info.host, started: String(info.started ?? '') };
+    if (typeof info.pid === 'number' && typeof info.host === 'string')
+      return { pid: info.pid, host: info.host, started: String(info.started ?? '') };
   } catch {
     // unreadable or half-written: handled by the caller
   }

@@ -1,7 +1,12 @@
 // kommunebrev preview: finds the barometer folder(s) in --out and serves them
 // on localhost (src/adapters/preview/preview-server.ts) until Ctrl+C.
 import { join } from 'node:path';
-import { findOutFolders, NO_OUT_FOLDER, readFolderProblems, readManifestFile } from '../adapters/letters/read-output.js';
+import {
+  findOutFolders,
+  NO_OUT_FOLDER,
+  readFolderProblems,
+  readManifestFile,
+} from '../adapters/letters/read-output.js';
 import { settleOutputFolder } from '../adapters/letters/render-swap.js';
 import { startPreviewServer, type PreviewRoot, type PreviewServer } from '../adapters/preview/preview-server.js';
 import { MANIFEST_FILE } from '../core/letters/manifest.js';
@@ -34,7 +39,9 @@ export async function findPreviewRoot(out: string): Promise<PreviewRoot> {
 export function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
-    throw new UsageError(`Porten »${value}« er ikke gyldig. Angiv et tal fra 1 til 65535, eller udelad --port for at bruge en ledig port.`);
+    throw new UsageError(
+      `Porten »${value}« er ikke gyldig. Angiv et tal fra 1 til 65535, eller udelad --port for at bruge en ledig port.`,
+    );
   }
   return Number(value);
 }
@@ -42,13 +49,18 @@ export function parsePort(value: string | undefined): number {
 /** Before serving: finish a killed render, and say plainly (here and on the page) when files do not match the manifest. */
 async function settleAndCheck(io: Io, dir: string): Promise<void> {
   const settled = await settleOutputFolder(dir);
-  if (settled.state === 'rendering') io.err(`Bemærk: en render (pid ${settled.holder.pid}) skriver i mappen lige nu; genindlæs siden, når den er færdig.`);
+  if (settled.state === 'rendering')
+    io.err(
+      `Bemærk: en render (pid ${settled.holder.pid}) skriver i mappen lige nu; genindlæs siden, når den er færdig.`,
+    );
   else for (const note of settled.notes) io.err(note);
   const read = await readManifestFile(dir);
   if (!read.ok || settled.state === 'rendering') return;
   const problems = (await readFolderProblems(dir, read.manifest)).map(formatProblem);
   if (problems.length === 0) return;
-  io.err(`Mappen er inkonsistent: ${countText(problems.length, 'fil passer', 'filer passer')} ikke med manifestet; siden siger det også. Kør »kommunebrev render« igen.`);
+  io.err(
+    `Mappen er inkonsistent: ${countText(problems.length, 'fil passer', 'filer passer')} ikke med manifestet; siden siger det også. Kør »kommunebrev render« igen.`,
+  );
   await refreshPreview(io, dir, read.manifest, undefined, problems);
 }
 
@@ -61,7 +73,9 @@ export async function runPreview(opts: PreviewOptions, io: Io): Promise<number> 
     server = await startPreviewServer(where, port);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new UsageError(`Port ${port} er optaget. Vælg en anden med --port, eller udelad --port for at bruge en ledig port.`);
+      throw new UsageError(
+        `Port ${port} er optaget. Vælg en anden med --port, eller udelad --port for at bruge en ledig port.`,
+      );
     }
     throw err;
   }

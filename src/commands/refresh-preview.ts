@@ -11,7 +11,13 @@ import type { SendStatusMap } from '../core/send/send-status.js';
 import type { Io } from './io.js';
 
 /** The page also says plainly when letter files do not match the manifest (`folderProblems`, read here when not given). */
-export async function refreshPreview(io: Io, dir: string, manifest: Manifest, status?: SendStatusMap, folderProblems?: readonly string[]): Promise<void> {
+export async function refreshPreview(
+  io: Io,
+  dir: string,
+  manifest: Manifest,
+  status?: SendStatusMap,
+  folderProblems?: readonly string[],
+): Promise<void> {
   try {
     const s = status ?? foldJournal((await readJournal(dir)).entries);
     const problems = folderProblems ?? (await readFolderProblems(dir, manifest)).map(formatProblem);

@@ -12,7 +12,14 @@ import { composeLetter, planLetters } from '../core/letters/compose-letter.js';
 import { findKommune, unknownKommuneMessage } from '../core/letters/find-kommune.js';
 import { assessFreshness, letterInputsNow, staleKommuner, type CurrentInputs } from '../core/letters/freshness.js';
 import { PREVIEW_FILE } from '../core/preview/render-preview.js';
-import { MANIFEST_VERSION, manifestLetter, mergeLetters, warningsByKommune, type Manifest, type ManifestLetter } from '../core/letters/manifest.js';
+import {
+  MANIFEST_VERSION,
+  manifestLetter,
+  mergeLetters,
+  warningsByKommune,
+  type Manifest,
+  type ManifestLetter,
+} from '../core/letters/manifest.js';
 import { contentSha256 } from '../core/send/eml-headers.js';
 import { foldJournal } from '../core/send/journal-fold.js';
 import { countText, formatSeconds, listSome } from '../core/danish.js';
@@ -34,7 +41,12 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
 }
 
 /** render after read → validate: compose → render → write (also run by `npm run bench` on a generated barometer). */
-export async function renderLoaded(loaded: LoadedBarometer, opts: RenderOptions, io: Io, started = performance.now()): Promise<number> {
+export async function renderLoaded(
+  loaded: LoadedBarometer,
+  opts: RenderOptions,
+  io: Io,
+  started = performance.now(),
+): Promise<number> {
   const { data, templates, inputHashes } = loaded;
 
   let plan = planLetters(data);
@@ -42,24 +54,32 @@ export async function renderLoaded(loaded: LoadedBarometer, opts: RenderOptions,
     const k = findKommune(data.kommuner, opts.kommune);
     if (!k) throw new UsageError(unknownKommuneMessage(data.kommuner, opts.kommune));
     plan = plan.filter((p) => p.kommune.kode === k.kode);
-    if (plan.length === 0) throw new UsageError(`${k.navn} har ingen sager i sager.csv, så der er intet brev at skrive.`);
+    if (plan.length === 0)
+      throw new UsageError(`${k.navn} har ingen sager i sager.csv, så der er intet brev at skrive.`);
   }
   // Letters are composed one at a time as they are rendered, so memory does not grow with the batch.
-  const letters = { length: plan.length, at: (i: number) => plan[i] && composeLetter(data, plan[i].kommune, plan[i].cases, templates) };
+  const letters = {
+    length: plan.length,
+    at: (i: number) => plan[i] && composeLetter(data, plan[i].kommune, plan[i].cases, templates),
+  };
 
   const dir = resolve(opts.out, data.barometer.id);
   // Rewriting letters under a running send would make it refuse midway (the
   // checksums change); say so now instead.
   const lock = await inspectLock(dir);
   if (lock.kind === 'running' || lock.kind === 'elsewhere') {
-    throw new UsageError(`En afsendelse (kommunebrev send) kører i ${dir}. Vent til den er færdig, før brevene skrives igen.`);
+    throw new UsageError(
+      `En afsendelse (kommunebrev send) kører i ${dir}. Vent til den er færdig, før brevene skrives igen.`,
+    );
   }
   await ensureDir(dir);
   // One render at a time in a folder; it also finishes or discards a render
   // that was killed here before (render-swap.ts).
   const renderLock = await acquireRenderLock(dir);
   if (!renderLock.ok) {
-    throw new UsageError(`En anden render (pid ${renderLock.holder.pid}) skriver i ${dir} lige nu. Vent, til den er færdig, og prøv igen.`);
+    throw new UsageError(
+      `En anden render (pid ${renderLock.holder.pid}) skriver i ${dir} lige nu. Vent, til den er færdig, og prøv igen.`,
+    );
   }
   let written: ManifestLetter[];
   const notes: string[] = [];
@@ -98,7 +118,9 @@ export async function renderLoaded(loaded: LoadedBarometer, opts: RenderOptions,
         manifest = { ...manifest, letters: mergeLetters(read.manifest.letters, written) };
         notes.push(...staleNotes(manifest, { data, inputHashes }));
       } else if (read.reason === 'invalid') {
-        notes.push(`Bemærk: det tidligere manifest kunne ikke læses (${read.message}); manifestet indeholder nu kun denne kommune. Kør render uden --kommune for at skrive alle breve.`);
+        notes.push(
+          `Bemærk: det tidligere manifest kunne ikke læses (${read.message}); manifestet indeholder nu kun denne kommune. Kør render uden --kommune for at skrive alle breve.`,
+        );
       }
     }
     await writeManifest(staging, manifest);
@@ -113,7 +135,10 @@ export async function renderLoaded(loaded: LoadedBarometer, opts: RenderOptions,
       );
     }
     const removed = await commitRender(dir);
-    if (removed.length > 0) notes.push(`Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`);
+    if (removed.length > 0)
+      notes.push(
+        `Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`,
+      );
   } finally {
     await renderLock.release();
   }
@@ -126,12 +151,19 @@ export async function renderLoaded(loaded: LoadedBarometer, opts: RenderOptions,
     `Skrev ${countText(written.length, 'brev', 'breve')} (${countText(sager, 'sag', 'sager')}) som PDF og e-mail til ${join(opts.out, data.barometer.id)} på ${formatSeconds(ms)}; ${countText(warnings, 'advarsel', 'advarsler')}.`,
   );
   io.out(`Manifest: ${join(opts.out, data.barometer.id, 'manifest.json')}. Intet er sendt.`);
-  io.out(`Forhåndsvisning: ${join(opts.out, data.barometer.id, PREVIEW_FILE)} (åbn den i en browser, eller kør »kommunebrev preview --out ${opts.out}«).`);
+  io.out(
+    `Forhåndsvisning: ${join(opts.out, data.barometer.id, PREVIEW_FILE)} (åbn den i en browser, eller kør »kommunebrev preview --out ${opts.out}«).`,
+  );
   return EXIT_OK;
 }
 
 /** Renders the letters on the worker pool and writes each one's PDF and .eml into the staging folder. */
-async function writeLetters(io: Io, staging: string, letters: LetterSource, loaded: LoadedBarometer): Promise<ManifestLetter[]> {
+async function writeLetters(
+  io: Io,
+  staging: string,
+  letters: LetterSource,
+  loaded: LoadedBarometer,
+): Promise<ManifestLetter[]> {
   const { data, inputHashes } = loaded;
   const caseRows = new Map(data.cases.map((c) => [c.row, c.kommunekode]));
   const kommuneRows = new Map(data.kommuner.map((k) => [k.row, k.kode]));
@@ -144,7 +176,15 @@ async function writeLetters(io: Io, staging: string, letters: LetterSource, load
     const pdfFile = await writeLetterFile(staging, `${model.filBase}.pdf`, pdf);
     const emlFile = await writeLetterFile(staging, `${model.filBase}.eml`, eml);
     const advarsler = (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem);
-    written.push(manifestLetter(model, pdfFile, { ...emlFile, contentSha256: contentSha256(eml) }, advarsler, inputsNow.get(model.kommune.kode)));
+    written.push(
+      manifestLetter(
+        model,
+        pdfFile,
+        { ...emlFile, contentSha256: contentSha256(eml) },
+        advarsler,
+        inputsNow.get(model.kommune.kode),
+      ),
+    );
     tick(i + 1, model.kommune.navn);
   });
   return written;
@@ -162,7 +202,9 @@ function staleNotes(manifest: Manifest, current: CurrentInputs): string[] {
     );
   }
   if (report.missing.length > 0) {
-    notes.push(`Bemærk: ${countText(report.missing.length, 'kommune', 'kommuner')} med sager har intet brev endnu: ${listSome(report.missing.map((m) => m.kommunekode))}.`);
+    notes.push(
+      `Bemærk: ${countText(report.missing.length, 'kommune', 'kommuner')} med sager har intet brev endnu: ${listSome(report.missing.map((m) => m.kommunekode))}.`,
+    );
   }
   return notes;
 }

@@ -30,7 +30,10 @@ export async function runStatus(opts: StatusOptions, io: Io): Promise<number> {
   const dir = found.dir;
   // A render killed here is finished (or discarded) first, so what status reads is a whole render.
   const settled = await settleOutputFolder(dir);
-  if (settled.state === 'rendering') io.err(`Bemærk: en render (pid ${settled.holder.pid}) skriver i mappen lige nu; brevene kan ændre sig, mens den kører.`);
+  if (settled.state === 'rendering')
+    io.err(
+      `Bemærk: en render (pid ${settled.holder.pid}) skriver i mappen lige nu; brevene kan ændre sig, mens den kører.`,
+    );
   else for (const note of settled.notes) io.err(note);
   const read = await readManifestFile(dir);
   if (!read.ok) throw new UsageError(`${read.message} Kør »kommunebrev render« igen.`);
@@ -64,23 +67,36 @@ export async function runStatus(opts: StatusOptions, io: Io): Promise<number> {
     }
   }
   if (journal.damaged.length > 0) {
-    io.err(`kommunebrev: Sendejournalen er beskadiget (linje ${journal.damaged.map((d) => d.line).join(', ')} kan ikke læses); status kan være ufuldstændig.`);
+    io.err(
+      `kommunebrev: Sendejournalen er beskadiget (linje ${journal.damaged.map((d) => d.line).join(', ')} kan ikke læses); status kan være ufuldstændig.`,
+    );
     return EXIT_INVALID;
   }
   const lock = await inspectLock(dir);
-  if (lock.kind === 'running') io.err(`Bemærk: en afsendelse kører lige nu${lock.info.pid ? ` (pid ${lock.info.pid})` : ''}; status ændrer sig, mens den kører.`);
-  else if (lock.kind === 'elsewhere') io.err(`Bemærk: en afsendelse kører måske fra en anden maskine (${lock.info.host}, pid ${lock.info.pid}).`);
-  else if (lock.kind === 'stale') io.err('Bemærk: en tidligere afsendelse blev afbrudt uden at rydde op (fx kill eller strømsvigt). Kør send igen for at fortsætte, hvor den slap.');
-  if (journal.torn) io.err('Bemærk: sendejournalens sidste linje er ufuldstændig (afbrudt skrivning) og er ikke talt med.');
+  if (lock.kind === 'running')
+    io.err(
+      `Bemærk: en afsendelse kører lige nu${lock.info.pid ? ` (pid ${lock.info.pid})` : ''}; status ændrer sig, mens den kører.`,
+    );
+  else if (lock.kind === 'elsewhere')
+    io.err(`Bemærk: en afsendelse kører måske fra en anden maskine (${lock.info.host}, pid ${lock.info.pid}).`);
+  else if (lock.kind === 'stale')
+    io.err(
+      'Bemærk: en tidligere afsendelse blev afbrudt uden at rydde op (fx kill eller strømsvigt). Kør send igen for at fortsætte, hvor den slap.',
+    );
+  if (journal.torn)
+    io.err('Bemærk: sendejournalens sidste linje er ufuldstændig (afbrudt skrivning) og er ikke talt med.');
   const byKode = new Set(manifest.letters.map((l) => l.kommunekode));
   const orphans = [...status.keys()].filter((k) => !byKode.has(k));
-  if (orphans.length > 0) io.err(`Bemærk: sendejournalen nævner kommuner, som ikke har et brev i manifestet nu: ${orphans.join(', ')}.`);
+  if (orphans.length > 0)
+    io.err(`Bemærk: sendejournalen nævner kommuner, som ikke har et brev i manifestet nu: ${orphans.join(', ')}.`);
   // The files must be what the manifest says (a hand-edited or lost letter,
   // or a folder written by something else than render): say so plainly.
   const folderProblems = (await readFolderProblems(dir, manifest)).map(formatProblem);
   await refreshPreview(io, dir, manifest, status, folderProblems);
   if (folderProblems.length > 0) {
-    io.err(`Mappen er inkonsistent: ${countText(folderProblems.length, 'fil passer', 'filer passer')} ikke med manifestet (sha256), og de berørte breve sendes ikke:`);
+    io.err(
+      `Mappen er inkonsistent: ${countText(folderProblems.length, 'fil passer', 'filer passer')} ikke med manifestet (sha256), og de berørte breve sendes ikke:`,
+    );
     for (const p of folderProblems) io.err(`  ${p}`);
     io.err('Kør »kommunebrev render« igen for at skrive brevene på ny, og se forhåndsvisningen igennem.');
     return EXIT_INVALID;

@@ -35,25 +35,31 @@ function lazy<T>(make: () => T): () => T {
 // machine's time zone; the journal stores UTC. The formats are made on first
 // use: building them (ICU, time zone data) costs start-up time in commands
 // that never show a time (issue 11).
-const cphLong = lazy(() => new Intl.DateTimeFormat('da-DK', {
-  timeZone: 'Europe/Copenhagen',
-  year: 'numeric',
-  month: 'long',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-}));
-const cphShort = lazy(() => new Intl.DateTimeFormat('da-DK', {
-  timeZone: 'Europe/Copenhagen',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-}));
+const cphLong = lazy(
+  () =>
+    new Intl.DateTimeFormat('da-DK', {
+      timeZone: 'Europe/Copenhagen',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }),
+);
+const cphShort = lazy(
+  () =>
+    new Intl.DateTimeFormat('da-DK', {
+      timeZone: 'Europe/Copenhagen',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }),
+);
 
 function partsOf(format: Intl.DateTimeFormat, d: Date): (type: Intl.DateTimeFormatPartTypes) => string {
   const parts = format.formatToParts(d);

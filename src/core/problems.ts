@@ -29,7 +29,10 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
 function visible(text: string): string {
   return text
     .replace(/\r\n|\r|\n/g, '⏎')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (c) => `‹U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}›`);
+    .replace(
+      /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g,
+      (c) => `‹U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}›`,
+    );
 }
 
 /** Shows a value inside »…«, made visible and with long text shortened. */

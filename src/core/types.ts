@@ -130,7 +130,12 @@ export type ManglerVaerdi = 'nej' | 'væsentlig' | 'ikke væsentlig' | 'ikke rel
 export type RegelVaerdi = 'overholdt' | 'ikke overholdt' | 'ikke relevant' | 'kan ikke vurderes';
 
 export const MANGLER_VAERDIER: readonly ManglerVaerdi[] = ['nej', 'væsentlig', 'ikke væsentlig', 'ikke relevant'];
-export const REGEL_VAERDIER: readonly RegelVaerdi[] = ['overholdt', 'ikke overholdt', 'ikke relevant', 'kan ikke vurderes'];
+export const REGEL_VAERDIER: readonly RegelVaerdi[] = [
+  'overholdt',
+  'ikke overholdt',
+  'ikke relevant',
+  'kan ikke vurderes',
+];
 
 export interface Case {
   sagsnummer: string;

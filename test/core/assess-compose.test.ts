@@ -4,7 +4,16 @@ import { assessCase, assessNationalFigures, assessNationalPicture } from '../../
 import { compileTemplates, composeLetters, parseLetterMarkup } from '../../src/core/letters/compose-letter.js';
 import type { Case } from '../../src/core/types.js';
 import { validateBarometerData } from '../../src/core/letters/validate.js';
-import { afslagRow, caseRow, exampleBarometer, exampleRuleSet, KOMMUNE_HEADER, kommuneRow, SAGER_HEADER, table } from './table-builders.js';
+import {
+  afslagRow,
+  caseRow,
+  exampleBarometer,
+  exampleRuleSet,
+  KOMMUNE_HEADER,
+  kommuneRow,
+  SAGER_HEADER,
+  table,
+} from './table-builders.js';
 
 function validData(rows: string[][], kommuner = [kommuneRow()]) {
   const r = validateBarometerData({
@@ -33,10 +42,26 @@ describe('assessNationalFigures', () => {
   it('counts afgørelser, defects, væsentlige defects and rule outcomes', () => {
     const data = validData([
       caseRow(),
-      caseRow({ sagsnummer: 'B', sagsoplysning: 'væsentlig', vurdering: 'væsentlig', 'overholder regler og praksis': 'nej' }),
+      caseRow({
+        sagsnummer: 'B',
+        sagsoplysning: 'væsentlig',
+        vurdering: 'væsentlig',
+        'overholder regler og praksis': 'nej',
+      }),
       caseRow({ sagsnummer: 'C', hjemmel: 'ikke væsentlig', sagsbehandlingstid: 'kan ikke vurderes' }),
-      afslagRow({ sagsnummer: 'D', begrundelse: 'væsentlig', klagevejledning: 'ikke overholdt', 'overholder regler og praksis': 'nej' }),
-      caseRow({ sagsnummer: 'E', afgørelse: 'delvist afslag', begrundelse: 'nej', klagevejledning: 'overholdt', handleplan: 'overholdt' }),
+      afslagRow({
+        sagsnummer: 'D',
+        begrundelse: 'væsentlig',
+        klagevejledning: 'ikke overholdt',
+        'overholder regler og praksis': 'nej',
+      }),
+      caseRow({
+        sagsnummer: 'E',
+        afgørelse: 'delvist afslag',
+        begrundelse: 'nej',
+        klagevejledning: 'overholdt',
+        handleplan: 'overholdt',
+      }),
     ]);
     const f = assessNationalFigures(data.cases, data.ruleSet);
     expect(f).toEqual({
@@ -63,15 +88,24 @@ describe('assessNationalFigures', () => {
     });
     const picture = assessNationalPicture(data.cases, data.ruleSet);
     // Begrundelse applies to the 2 cases without full medhold; one has a væsentlig defect.
-    expect(picture.retligeKrav.find((r) => r.kolonne === 'begrundelse')).toMatchObject({ grundlag: 2, lever: 1, procent: 50 });
+    expect(picture.retligeKrav.find((r) => r.kolonne === 'begrundelse')).toMatchObject({
+      grundlag: 2,
+      lever: 1,
+      procent: 50,
+    });
     // Klagevejledning: of the assessable cases (overholdt + ikke overholdt).
-    expect(picture.sagsbehandlingsregler.find((r) => r.kolonne === 'klagevejledning')).toMatchObject({ grundlag: 2, lever: 1 });
+    expect(picture.sagsbehandlingsregler.find((r) => r.kolonne === 'klagevejledning')).toMatchObject({
+      grundlag: 2,
+      lever: 1,
+    });
   });
 });
 
 describe('assessCase', () => {
   it('lists only the defects, with their significance, and every rule', () => {
-    const data = validData([afslagRow({ hjemmel: 'ikke væsentlig', begrundelse: 'væsentlig', 'overholder regler og praksis': 'nej' })]);
+    const data = validData([
+      afslagRow({ hjemmel: 'ikke væsentlig', begrundelse: 'væsentlig', 'overholder regler og praksis': 'nej' }),
+    ]);
     const view = assessCase(data.cases[0] as Case, data.ruleSet);
     expect(view).toMatchObject({
       afgoerelsesdatoTekst: '3. november 2022',
@@ -92,7 +126,10 @@ describe('assessCase', () => {
 });
 
 describe('composeLetters', () => {
-  const kommuner = [kommuneRow(), kommuneRow({ kommunekode: '101', navn: 'Københavns Kommune', email: 'kk@kk.example' })];
+  const kommuner = [
+    kommuneRow(),
+    kommuneRow({ kommunekode: '101', navn: 'Københavns Kommune', email: 'kk@kk.example' }),
+  ];
 
   it('gives each kommune exactly its own cases, sorted by date then sagsnummer', () => {
     const data = validData(
@@ -112,7 +149,9 @@ describe('composeLetters', () => {
     expect(letters[0]?.antalSagerTekst).toBe('1 sag');
     expect(letters[1]?.antalSagerTekst).toBe('3 sager');
     expect(letters[1]?.filBase).toBe('173-lyngby-taarbaek-kommune');
-    expect(letters[1]?.email.subject).toBe('Handicapsagsbarometret 2023: Ankestyrelsens vurdering af sagerne fra Lyngby-Taarbæk Kommune');
+    expect(letters[1]?.email.subject).toBe(
+      'Handicapsagsbarometret 2023: Ankestyrelsens vurdering af sagerne fra Lyngby-Taarbæk Kommune',
+    );
     expect(letters[0]?.email.subject).toContain('sagen fra Københavns Kommune');
   });
 
@@ -131,7 +170,8 @@ describe('composeLetters', () => {
   it('gives a deterministic Message-ID that changes when the content changes', () => {
     const a = composeLetters(validData([caseRow()]), templates())[0]?.email.messageId;
     const b = composeLetters(validData([caseRow()]), templates())[0]?.email.messageId;
-    const c = composeLetters(validData([caseRow({ helhedsvurdering: 'ikke overholdt' })]), templates())[0]?.email.messageId;
+    const c = composeLetters(validData([caseRow({ helhedsvurdering: 'ikke overholdt' })]), templates())[0]?.email
+      .messageId;
     expect(a).toBe(b);
     expect(a).not.toBe(c);
     expect(a).toMatch(/^kommunebrev\.2023-ledsagelse\.173\.[0-9a-f]{16}@ankestyrelsen\.example$/);
@@ -147,7 +187,11 @@ describe('composeLetters', () => {
 
 describe('parseLetterMarkup', () => {
   it('turns headings, paragraphs, lists and placeholders into blocks', () => {
-    expect(parseLetterMarkup('# Titel\n\nEn linje\nto linjer\n\n1) a\n2) b\nfortsat\n\n[[oversigt]]\n\n## Under\n\n[[noegle]]\n')).toEqual([
+    expect(
+      parseLetterMarkup(
+        '# Titel\n\nEn linje\nto linjer\n\n1) a\n2) b\nfortsat\n\n[[oversigt]]\n\n## Under\n\n[[noegle]]\n',
+      ),
+    ).toEqual([
       { type: 'heading', level: 1, text: 'Titel' },
       { type: 'paragraph', text: 'En linje\nto linjer' },
       { type: 'list', items: ['1) a', '2) b fortsat'] },

@@ -3,7 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { editDistance, findKommune, foldDanish, suggestKommuner, unknownKommuneMessage } from '../../src/core/letters/find-kommune.js';
+import {
+  editDistance,
+  findKommune,
+  foldDanish,
+  suggestKommuner,
+  unknownKommuneMessage,
+} from '../../src/core/letters/find-kommune.js';
 import type { Kommune } from '../../src/core/types.js';
 import { EXAMPLE_DATA } from '../helpers/cli.js';
 
@@ -45,7 +51,11 @@ describe('suggestKommuner', () => {
   });
 
   it('a prefix shared by several names suggests them all, up to three', () => {
-    expect(suggestKommuner(ALL, 'Frederik').map((k) => k.navn)).toEqual(['Frederiksberg Kommune', 'Frederikshavn Kommune', 'Frederikssund Kommune']);
+    expect(suggestKommuner(ALL, 'Frederik').map((k) => k.navn)).toEqual([
+      'Frederiksberg Kommune',
+      'Frederikshavn Kommune',
+      'Frederikssund Kommune',
+    ]);
   });
 
   it('folds the Danish letters and their old spellings alike', () => {
@@ -57,7 +67,9 @@ describe('suggestKommuner', () => {
   });
 
   it('the usage message names the suggestions with their codes', () => {
-    expect(unknownKommuneMessage(ALL, 'Kobenhavn')).toBe('Kommunen »Kobenhavn« findes ikke i kommuner.csv. Mente du »Københavns Kommune« (101)?');
+    expect(unknownKommuneMessage(ALL, 'Kobenhavn')).toBe(
+      'Kommunen »Kobenhavn« findes ikke i kommuner.csv. Mente du »Københavns Kommune« (101)?',
+    );
     expect(unknownKommuneMessage(ALL, 'Atlantis')).toMatch(/findes ikke i kommuner\.csv\. Angiv en kommunekode/);
   });
 });

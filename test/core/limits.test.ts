@@ -9,7 +9,15 @@ import { boundedSlug, safeFileName } from '../../src/core/letters/parse-values.j
 import { validateBarometerData } from '../../src/core/letters/validate.js';
 import { checkEmailLength, checkText, LIMITS } from '../../src/core/letters/validate-cells.js';
 import { formatProblem } from '../../src/core/problems.js';
-import { caseRow, exampleBarometer, exampleRuleSet, KOMMUNE_HEADER, kommuneRow, SAGER_HEADER, table } from './table-builders.js';
+import {
+  caseRow,
+  exampleBarometer,
+  exampleRuleSet,
+  KOMMUNE_HEADER,
+  kommuneRow,
+  SAGER_HEADER,
+  table,
+} from './table-builders.js';
 
 function validate(sager: string[][], kommuner: string[][] = [kommuneRow()]) {
   return validateBarometerData({
@@ -50,20 +58,25 @@ const LINE_BREAKS: [string, string][] = [
 ];
 
 describe('characters', () => {
-  it.each([...FORBIDDEN_EVERYWHERE, ...LINE_BREAKS])('%s in a name is refused, naming file, row, column and character', (_name, ch) => {
-    const r = validate([caseRow()], [kommuneRow({ navn: `Lyngby${ch}Taarbæk Kommune` })]);
-    expect(r.ok).toBe(false);
-    const p = r.problems.find((x) => x.code === 'forbidden-character');
-    expect(p).toMatchObject({ file: 'kommuner.csv', row: 2, column: 'navn', severity: 'error' });
-    expect(p?.message).toMatch(/ved tegn nr\. 7; det hører ikke hjemme her/);
-    // What is printed never carries the raw character to the terminal.
-    const line = formatProblem(p ?? { code: '', severity: 'error', file: '', message: '' });
-    expect(line).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
-  });
+  it.each([...FORBIDDEN_EVERYWHERE, ...LINE_BREAKS])(
+    '%s in a name is refused, naming file, row, column and character',
+    (_name, ch) => {
+      const r = validate([caseRow()], [kommuneRow({ navn: `Lyngby${ch}Taarbæk Kommune` })]);
+      expect(r.ok).toBe(false);
+      const p = r.problems.find((x) => x.code === 'forbidden-character');
+      expect(p).toMatchObject({ file: 'kommuner.csv', row: 2, column: 'navn', severity: 'error' });
+      expect(p?.message).toMatch(/ved tegn nr\. 7; det hører ikke hjemme her/);
+      // What is printed never carries the raw character to the terminal.
+      const line = formatProblem(p ?? { code: '', severity: 'error', file: '', message: '' });
+      expect(line).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    },
+  );
 
   it.each(FORBIDDEN_EVERYWHERE)('%s in a bemærkning is refused', (_name, ch) => {
     const r = validate([caseRow({ bemærkning: `Se${ch} sagen` })]);
-    expect(r.problems).toEqual([expect.objectContaining({ code: 'forbidden-character', row: 2, column: 'bemærkning' })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({ code: 'forbidden-character', row: 2, column: 'bemærkning' }),
+    ]);
   });
 
   it.each(LINE_BREAKS)('%s in a bemærkning is allowed; line breaks become LF', (_name, ch) => {
@@ -97,11 +110,16 @@ describe('lengths', () => {
     { column: 'postnummer', max: LIMITS.postnummer, file: 'kommuner.csv' },
   ])('$column: $max characters pass, one more is refused', ({ column, max, file }) => {
     const value = (n: number): string => 'æ'.repeat(n);
-    const run = (n: number) => (file === 'sager.csv' ? validate([caseRow({ [column]: value(n) })]) : validate([caseRow()], [kommuneRow({ [column]: value(n) })]));
+    const run = (n: number) =>
+      file === 'sager.csv'
+        ? validate([caseRow({ [column]: value(n) })])
+        : validate([caseRow()], [kommuneRow({ [column]: value(n) })]);
     expect(run(max).problems).toEqual([]);
     const r = run(max + 1);
     expect(r.problems).toEqual([expect.objectContaining({ code: 'too-long', file, row: 2, column })]);
-    expect(r.problems[0]?.message).toBe(`Feltet er ${(max + 1).toLocaleString('da-DK')} tegn langt; højst ${max.toLocaleString('da-DK')} tegn er tilladt. Forkort det.`);
+    expect(r.problems[0]?.message).toBe(
+      `Feltet er ${(max + 1).toLocaleString('da-DK')} tegn langt; højst ${max.toLocaleString('da-DK')} tegn er tilladt. Forkort det.`,
+    );
   });
 
   it('a 10 MB bemærkning is refused at once, and the message does not repeat it', () => {
@@ -114,8 +132,16 @@ describe('lengths', () => {
   it.each([
     { name: 'local part of 64', email: `${'a'.repeat(64)}@kommune.example`, ok: true },
     { name: 'local part of 65', email: `${'a'.repeat(65)}@kommune.example`, ok: false },
-    { name: 'address of 254', email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.dk`, ok: true },
-    { name: 'address of 255', email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(59)}.dk`, ok: false },
+    {
+      name: 'address of 254',
+      email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.dk`,
+      ok: true,
+    },
+    {
+      name: 'address of 255',
+      email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(59)}.dk`,
+      ok: false,
+    },
     { name: 'multi-byte local part (octets count)', email: `${'ø'.repeat(33)}@kommune.example`, ok: false },
   ])('email: $name', ({ email, ok }) => {
     expect(checkEmailLength(email) === undefined).toBe(ok);
@@ -132,9 +158,24 @@ describe('barometer.json and the rule set', () => {
   };
 
   it.each([
-    ['CR LF in the sender name (header injection)', (b: Record<string, any>) => (b.email.fra.navn = 'Ankestyrelsen\r\nBcc: spy@evil.example'), 'email.fra.navn', 'forbidden-character'],
-    ['ESC in titel', (b: Record<string, any>) => (b.titel = 'Handicap\u001b[2Jbarometret'), 'titel', 'forbidden-character'],
-    ['a bidi override in an address line', (b: Record<string, any>) => (b.afsender.adresse[0] = 'Teglholm\u202eadag'), 'afsender.adresse.0', 'forbidden-character'],
+    [
+      'CR LF in the sender name (header injection)',
+      (b: Record<string, any>) => (b.email.fra.navn = 'Ankestyrelsen\r\nBcc: spy@evil.example'),
+      'email.fra.navn',
+      'forbidden-character',
+    ],
+    [
+      'ESC in titel',
+      (b: Record<string, any>) => (b.titel = 'Handicap\u001b[2Jbarometret'),
+      'titel',
+      'forbidden-character',
+    ],
+    [
+      'a bidi override in an address line',
+      (b: Record<string, any>) => (b.afsender.adresse[0] = 'Teglholm\u202eadag'),
+      'afsender.adresse.0',
+      'forbidden-character',
+    ],
     ['a 5,000-character emne', (b: Record<string, any>) => (b.emne = 'l'.repeat(5000)), 'emne', 'too-long'],
   ])('%s is refused with its field', (_name, patch, column, code) => {
     const r = withField(patch);
@@ -156,7 +197,10 @@ describe('barometer.json and the rule set', () => {
     rs.retligeMangler[0].label = 'Sags\u0000oplysning';
     const r = parseRuleSet(rs, 'regelsaet.json');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems).toEqual([expect.objectContaining({ code: 'forbidden-character', column: 'retligeMangler.0.label' })]);
+    if (!r.ok)
+      expect(r.problems).toEqual([
+        expect.objectContaining({ code: 'forbidden-character', column: 'retligeMangler.0.label' }),
+      ]);
   });
 
   it('the example files pass', () => {
@@ -168,7 +212,15 @@ describe('barometer.json and the rule set', () => {
 
 describe('file names', () => {
   it('a letter file name comes from a bounded slug', () => {
-    const k = { kode: '173', navn: `${'Lyngby-Taarbæk '.repeat(400)}Kommune`, adresse: '', postnummer: '', by: '', email: '', row: 2 };
+    const k = {
+      kode: '173',
+      navn: `${'Lyngby-Taarbæk '.repeat(400)}Kommune`,
+      adresse: '',
+      postnummer: '',
+      by: '',
+      email: '',
+      row: 2,
+    };
     const base = letterFileBase(k);
     expect(base.length).toBeLessThanOrEqual(64);
     expect(base).toMatch(/^173-[a-z0-9-]*[a-z0-9]$/);
@@ -177,7 +229,9 @@ describe('file names', () => {
   });
 
   it('an attachment name has no line breaks or path characters and is bounded', () => {
-    expect(safeFileName('Handicapsagsbarometret 2023 - Lyngby-Taarbæk Kommune')).toBe('Handicapsagsbarometret 2023 - Lyngby-Taarbæk Kommune');
+    expect(safeFileName('Handicapsagsbarometret 2023 - Lyngby-Taarbæk Kommune')).toBe(
+      'Handicapsagsbarometret 2023 - Lyngby-Taarbæk Kommune',
+    );
     const hostile = safeFileName(`../Titel\r\nContent-Type: text/html\u0000 ${'x'.repeat(500)}`);
     expect(hostile).not.toMatch(/[\r\n\u0000/\\]/);
     expect([...hostile].length).toBeLessThanOrEqual(120);
@@ -188,6 +242,8 @@ describe('file names', () => {
 describe('printing', () => {
   it('a header cell with an ESC is named visibly (an unknown column)', () => {
     const r = withExtraColumn('noter\u001b[2J', '');
-    expect(r.problems.map(formatProblem)).toEqual(['advarsel: sager.csv, række 1, kolonne »noter‹U+001B›[2J«: Ukendt kolonne; den bliver ikke brugt.']);
+    expect(r.problems.map(formatProblem)).toEqual([
+      'advarsel: sager.csv, række 1, kolonne »noter‹U+001B›[2J«: Ukendt kolonne; den bliver ikke brugt.',
+    ]);
   });
 });

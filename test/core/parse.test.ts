@@ -20,7 +20,10 @@ describe('parseCsv', () => {
     ['comma, no BOM, LF', 'kommunekode,navn\n173,"Lyngby; Taarbæk"\n'],
   ])('reads %s', (_name, text) => {
     const { table } = parseCsv(text, 'k.csv');
-    expect(table?.headers).toEqual({ kommunekode: expect.stringMatching(/kommunekode/i), navn: expect.stringMatching(/navn/i) });
+    expect(table?.headers).toEqual({
+      kommunekode: expect.stringMatching(/kommunekode/i),
+      navn: expect.stringMatching(/navn/i),
+    });
     expect(table?.rows[0]?.cells).toEqual({ kommunekode: '173', navn: 'Lyngby; Taarbæk' });
   });
 
@@ -35,7 +38,7 @@ describe('parseCsv', () => {
     expect(problems).toEqual([expect.objectContaining({ code: 'csv-syntax', severity: 'error', file: 'f.csv' })]);
   });
 
-  it('records each row\'s field count for the structure check, and whether text spills past the header', () => {
+  it("records each row's field count for the structure check, and whether text spills past the header", () => {
     const { table, problems } = parseCsv('a;b\n1;2;3\n1;2;\n1\n', 'f.csv');
     expect(problems).toEqual([]);
     expect(table?.columns).toEqual(['a', 'b']);
@@ -78,7 +81,8 @@ describe('value parsing', () => {
     expect(parseDate(d).ok).toBe(false);
   });
 
-  it('accepts 29 February in a leap year', () => expect(parseDate('29-02-2024')).toEqual({ ok: true, value: '2024-02-29' }));
+  it('accepts 29 February in a leap year', () =>
+    expect(parseDate('29-02-2024')).toEqual({ ok: true, value: '2024-02-29' }));
 
   it.each([
     ['120345-1234', true],
@@ -106,8 +110,20 @@ describe('value parsing', () => {
 });
 
 describe('findKommune', () => {
-  const k = (kode: string, navn: string): Kommune => ({ kode, navn, adresse: '', postnummer: '', by: '', email: '', row: 2 });
-  const all = [k('101', 'Københavns Kommune'), k('173', 'Lyngby-Taarbæk Kommune'), k('400', 'Bornholms Regionskommune')];
+  const k = (kode: string, navn: string): Kommune => ({
+    kode,
+    navn,
+    adresse: '',
+    postnummer: '',
+    by: '',
+    email: '',
+    row: 2,
+  });
+  const all = [
+    k('101', 'Københavns Kommune'),
+    k('173', 'Lyngby-Taarbæk Kommune'),
+    k('400', 'Bornholms Regionskommune'),
+  ];
   it.each([
     ['173', '173'],
     ['0173', '173'],

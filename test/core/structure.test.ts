@@ -7,7 +7,14 @@ import { decodeCsvBytes, parseCsv } from '../../src/core/letters/parse-csv.js';
 import { formatProblem } from '../../src/core/problems.js';
 import type { RawTable } from '../../src/core/types.js';
 import { validateBarometerData } from '../../src/core/letters/validate.js';
-import { caseRow, exampleBarometer, exampleRuleSet, KOMMUNE_HEADER, kommuneRow, SAGER_HEADER } from './table-builders.js';
+import {
+  caseRow,
+  exampleBarometer,
+  exampleRuleSet,
+  KOMMUNE_HEADER,
+  kommuneRow,
+  SAGER_HEADER,
+} from './table-builders.js';
 
 const TEXT = 'kommunekode;navn\r\n173;Lyngby-Taarbæk Kommune\r\n825;Læsø Kommune\r\n';
 
@@ -26,16 +33,21 @@ function encode(text: string, encoding: string, bom: boolean): Uint8Array {
 }
 
 describe('UTF-16 and UTF-32 are named, not read as missing columns', () => {
-  it.each(['UTF-16LE', 'UTF-16BE', 'UTF-32LE', 'UTF-32BE'].flatMap((e) => [[e, true] as const, [e, false] as const]))('%s, BOM %s', (encoding, bom) => {
-    const bytes = encode(TEXT, encoding, bom);
-    expect(detectWideEncoding(bytes)).toEqual({ encoding, bom });
-    const d = decodeCsvBytes(bytes, 'kommuner.csv');
-    expect(d.text).toBeUndefined();
-    expect(d.problems).toHaveLength(1);
-    expect(d.problems[0]).toMatchObject({ code: 'wide-encoding', severity: 'error', file: 'kommuner.csv' });
-    expect(d.problems[0]?.message).toContain(`Filen er gemt som ${encoding.slice(0, 6)} (${encoding.endsWith('LE') ? 'little' : 'big'} endian, ${bom ? 'med' : 'uden'} BOM)`);
-    expect(d.problems[0]?.message).toMatch(/CSV UTF-8/);
-  });
+  it.each(['UTF-16LE', 'UTF-16BE', 'UTF-32LE', 'UTF-32BE'].flatMap((e) => [[e, true] as const, [e, false] as const]))(
+    '%s, BOM %s',
+    (encoding, bom) => {
+      const bytes = encode(TEXT, encoding, bom);
+      expect(detectWideEncoding(bytes)).toEqual({ encoding, bom });
+      const d = decodeCsvBytes(bytes, 'kommuner.csv');
+      expect(d.text).toBeUndefined();
+      expect(d.problems).toHaveLength(1);
+      expect(d.problems[0]).toMatchObject({ code: 'wide-encoding', severity: 'error', file: 'kommuner.csv' });
+      expect(d.problems[0]?.message).toContain(
+        `Filen er gemt som ${encoding.slice(0, 6)} (${encoding.endsWith('LE') ? 'little' : 'big'} endian, ${bom ? 'med' : 'uden'} BOM)`,
+      );
+      expect(d.problems[0]?.message).toMatch(/CSV UTF-8/);
+    },
+  );
 
   it('UTF-8, Windows-1252 and a UTF-8 file with one stray NUL are not taken for UTF-16', () => {
     expect(detectWideEncoding(new TextEncoder().encode(TEXT))).toBeUndefined();
@@ -58,22 +70,40 @@ function csvTable(file: string, lines: string[]): RawTable {
 const line = (cells: string[]): string => cells.join(';');
 
 function validate(sager: string[], kommuner: string[] = [line(KOMMUNE_HEADER), line(kommuneRow())]) {
-  return validateBarometerData({ barometer: exampleBarometer(), ruleSet: exampleRuleSet(), kommuner: csvTable('kommuner.csv', kommuner), sager: csvTable('sager.csv', sager) });
+  return validateBarometerData({
+    barometer: exampleBarometer(),
+    ruleSet: exampleRuleSet(),
+    kommuner: csvTable('kommuner.csv', kommuner),
+    sager: csvTable('sager.csv', sager),
+  });
 }
 
 describe('structure first', () => {
   it('a missing column is one error, with no cascade of "har ingen sager" warnings', () => {
-    const kommuner = [line(KOMMUNE_HEADER), ...Array.from({ length: 98 }, (_, i) => line(kommuneRow({ kommunekode: String(101 + i), navn: `Kommune ${i}` })))];
+    const kommuner = [
+      line(KOMMUNE_HEADER),
+      ...Array.from({ length: 98 }, (_, i) => line(kommuneRow({ kommunekode: String(101 + i), navn: `Kommune ${i}` }))),
+    ];
     const header = SAGER_HEADER.filter((h) => h !== 'kommunekode');
-    const rows = Array.from({ length: 5 }, (_, i) => line(caseRow({ sagsnummer: `S${i}` }).filter((_, j) => SAGER_HEADER[j] !== 'kommunekode')));
+    const rows = Array.from({ length: 5 }, (_, i) =>
+      line(caseRow({ sagsnummer: `S${i}` }).filter((_, j) => SAGER_HEADER[j] !== 'kommunekode')),
+    );
     const r = validate([line(header), ...rows], kommuner);
     expect(r.ok).toBe(false);
-    expect(r.problems.map(formatProblem)).toEqual(['fejl: sager.csv, række 1, kolonne »kommunekode«: Kolonnen »kommunekode« mangler i overskriftsrækken.']);
+    expect(r.problems.map(formatProblem)).toEqual([
+      'fejl: sager.csv, række 1, kolonne »kommunekode«: Kolonnen »kommunekode« mangler i overskriftsrækken.',
+    ]);
   });
 
   it('a row with an extra field says so with its row number, instead of shifted-cell errors', () => {
     const shifted = caseRow({ sagsnummer: 'HSB23;0002' }).join(';');
-    const r = validate([line(SAGER_HEADER), line(caseRow()), line(caseRow({ sagsnummer: 'HSB23-0003' })), line(caseRow({ sagsnummer: 'HSB23-0004' })), shifted]);
+    const r = validate([
+      line(SAGER_HEADER),
+      line(caseRow()),
+      line(caseRow({ sagsnummer: 'HSB23-0003' })),
+      line(caseRow({ sagsnummer: 'HSB23-0004' })),
+      shifted,
+    ]);
     expect(r.problems.map(formatProblem)).toEqual([
       expect.stringMatching(/^fejl: sager\.csv, række 5: Række 5 har 17 felter, overskriften har 16\. Et skilletegn/),
     ]);
@@ -90,11 +120,22 @@ describe('structure first', () => {
   });
 
   it('accepts trailing separators on every row, and rows that leave out only the empty bemærkning', () => {
-    const r = validate([`${line(SAGER_HEADER)}`, `${line(caseRow())};`, `${line(caseRow({ sagsnummer: 'HSB23-0002' }))};`]);
+    const r = validate([
+      `${line(SAGER_HEADER)}`,
+      `${line(caseRow())};`,
+      `${line(caseRow({ sagsnummer: 'HSB23-0002' }))};`,
+    ]);
     expect(r.problems).toEqual([]);
     const short = validate([line(SAGER_HEADER), line(caseRow().slice(0, 15))]);
     expect(short.problems).toEqual([]);
-    const kommuneShort = validate([line(SAGER_HEADER), line(caseRow())], [line(KOMMUNE_HEADER), line(kommuneRow()), line(kommuneRow({ kommunekode: '825', navn: 'Læsø Kommune' }).slice(0, 2))]);
+    const kommuneShort = validate(
+      [line(SAGER_HEADER), line(caseRow())],
+      [
+        line(KOMMUNE_HEADER),
+        line(kommuneRow()),
+        line(kommuneRow({ kommunekode: '825', navn: 'Læsø Kommune' }).slice(0, 2)),
+      ],
+    );
     expect(kommuneShort.problems.map((p) => p.code)).toEqual(['kommune-without-cases']);
   });
 

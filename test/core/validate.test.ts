@@ -59,7 +59,9 @@ describe('validateBarometerData: valid input', () => {
   });
 
   it('reads values case-insensitively and trimmed', () => {
-    const r = validate([caseRow({ afgørelse: ' Bevilling ', 'overholder regler og praksis': 'JA', sagsoplysning: 'Ikke  Væsentlig' })]);
+    const r = validate([
+      caseRow({ afgørelse: ' Bevilling ', 'overholder regler og praksis': 'JA', sagsoplysning: 'Ikke  Væsentlig' }),
+    ]);
     expect(r.problems).toEqual([]);
     expect(r.ok && r.data.cases[0]?.mangler.sagsoplysning).toBe('ikke væsentlig');
   });
@@ -77,26 +79,95 @@ describe('validateBarometerData: valid input', () => {
 });
 
 describe('validateBarometerData: every class of bad input is reported with file, row, column and value', () => {
-  const cases: { name: string; rows: string[][]; kommuner?: string[][]; code: string; column?: string; row?: number; file?: string }[] = [
-    { name: 'unknown kommunekode', rows: [caseRow({ kommunekode: '999' })], code: 'unknown-kommunekode', column: 'kommunekode', row: 2 },
-    { name: 'non-numeric kommunekode', rows: [caseRow({ kommunekode: 'Lyngby' })], code: 'invalid-kommunekode', column: 'kommunekode' },
-    { name: 'impossible date', rows: [caseRow({ afgørelsesdato: '31-02-2022' })], code: 'invalid-date', column: 'afgørelsesdato' },
-    { name: 'unreadable date', rows: [caseRow({ afgørelsesdato: 'december 2022' })], code: 'invalid-date', column: 'afgørelsesdato' },
-    { name: 'date after the letter', rows: [caseRow({ afgørelsesdato: '2025-01-01' })], code: 'date-after-letter', column: 'afgørelsesdato' },
-    { name: 'empty required cell', rows: [caseRow({ sagsoplysning: '' })], code: 'empty-cell', column: 'sagsoplysning' },
-    { name: 'unknown afgørelse', rows: [caseRow({ afgørelse: 'bevilget' })], code: 'unknown-value', column: 'afgørelse' },
+  const cases: {
+    name: string;
+    rows: string[][];
+    kommuner?: string[][];
+    code: string;
+    column?: string;
+    row?: number;
+    file?: string;
+  }[] = [
+    {
+      name: 'unknown kommunekode',
+      rows: [caseRow({ kommunekode: '999' })],
+      code: 'unknown-kommunekode',
+      column: 'kommunekode',
+      row: 2,
+    },
+    {
+      name: 'non-numeric kommunekode',
+      rows: [caseRow({ kommunekode: 'Lyngby' })],
+      code: 'invalid-kommunekode',
+      column: 'kommunekode',
+    },
+    {
+      name: 'impossible date',
+      rows: [caseRow({ afgørelsesdato: '31-02-2022' })],
+      code: 'invalid-date',
+      column: 'afgørelsesdato',
+    },
+    {
+      name: 'unreadable date',
+      rows: [caseRow({ afgørelsesdato: 'december 2022' })],
+      code: 'invalid-date',
+      column: 'afgørelsesdato',
+    },
+    {
+      name: 'date after the letter',
+      rows: [caseRow({ afgørelsesdato: '2025-01-01' })],
+      code: 'date-after-letter',
+      column: 'afgørelsesdato',
+    },
+    {
+      name: 'empty required cell',
+      rows: [caseRow({ sagsoplysning: '' })],
+      code: 'empty-cell',
+      column: 'sagsoplysning',
+    },
+    {
+      name: 'unknown afgørelse',
+      rows: [caseRow({ afgørelse: 'bevilget' })],
+      code: 'unknown-value',
+      column: 'afgørelse',
+    },
     { name: 'unknown mangel value', rows: [caseRow({ hjemmel: 'måske' })], code: 'unknown-value', column: 'hjemmel' },
-    { name: 'unknown regel value', rows: [caseRow({ sagsbehandlingstid: 'ja' })], code: 'unknown-value', column: 'sagsbehandlingstid' },
+    {
+      name: 'unknown regel value',
+      rows: [caseRow({ sagsbehandlingstid: 'ja' })],
+      code: 'unknown-value',
+      column: 'sagsbehandlingstid',
+    },
     {
       name: 'begrundelse defect in a full bevilling',
       rows: [caseRow({ begrundelse: 'væsentlig', 'overholder regler og praksis': 'nej' })],
       code: 'rule-not-applicable',
       column: 'begrundelse',
     },
-    { name: 'klagevejledning assessed in a full bevilling', rows: [caseRow({ klagevejledning: 'overholdt' })], code: 'rule-not-applicable', column: 'klagevejledning' },
-    { name: '"ikke relevant" klagevejledning in an afslag', rows: [afslagRow({ klagevejledning: 'ikke relevant' })], code: 'rule-applies', column: 'klagevejledning' },
-    { name: 'handleplan assessed in an afslag', rows: [afslagRow({ handleplan: 'ikke overholdt' })], code: 'rule-not-applicable', column: 'handleplan' },
-    { name: '"ikke relevant" for a rule that always applies', rows: [caseRow({ sagsoplysning: 'ikke relevant' })], code: 'rule-applies', column: 'sagsoplysning' },
+    {
+      name: 'klagevejledning assessed in a full bevilling',
+      rows: [caseRow({ klagevejledning: 'overholdt' })],
+      code: 'rule-not-applicable',
+      column: 'klagevejledning',
+    },
+    {
+      name: '"ikke relevant" klagevejledning in an afslag',
+      rows: [afslagRow({ klagevejledning: 'ikke relevant' })],
+      code: 'rule-applies',
+      column: 'klagevejledning',
+    },
+    {
+      name: 'handleplan assessed in an afslag',
+      rows: [afslagRow({ handleplan: 'ikke overholdt' })],
+      code: 'rule-not-applicable',
+      column: 'handleplan',
+    },
+    {
+      name: '"ikke relevant" for a rule that always applies',
+      rows: [caseRow({ sagsoplysning: 'ikke relevant' })],
+      code: 'rule-applies',
+      column: 'sagsoplysning',
+    },
     {
       name: '"ja" although a defect has væsentlig betydning',
       rows: [caseRow({ vurdering: 'væsentlig' })],
@@ -115,7 +186,12 @@ describe('validateBarometerData: every class of bad input is reported with file,
       code: 'cpr-like',
       column: 'bemærkning',
     },
-    { name: 'CPR-like number without dash in sagsnummer', rows: [caseRow({ sagsnummer: '1203451234' })], code: 'cpr-like', column: 'sagsnummer' },
+    {
+      name: 'CPR-like number without dash in sagsnummer',
+      rows: [caseRow({ sagsnummer: '1203451234' })],
+      code: 'cpr-like',
+      column: 'sagsnummer',
+    },
     {
       name: 'kommune with cases but no email',
       rows: [caseRow()],
@@ -177,7 +253,11 @@ describe('validateBarometerData: every class of bad input is reported with file,
       caseRow({ sagsnummer: 'HSB23-0002', afgørelse: 'ja tak' }),
       afslagRow({ sagsnummer: 'HSB23-0003', klagevejledning: 'ikke relevant', handleplan: 'overholdt' }),
     ]);
-    expect(errors(r.problems).map((p) => `${p.row}:${p.code}`).sort()).toEqual(
+    expect(
+      errors(r.problems)
+        .map((p) => `${p.row}:${p.code}`)
+        .sort(),
+    ).toEqual(
       ['2:invalid-date', '2:unknown-kommunekode', '3:unknown-value', '4:rule-applies', '4:rule-not-applicable'].sort(),
     );
   });
@@ -195,11 +275,16 @@ describe('validateBarometerData: warnings', () => {
   it('warns (does not fail) on a decision date outside the survey period', () => {
     const r = validate([afslagRow({ afgørelsesdato: '2023-01-15' })]);
     expect(r.ok).toBe(true);
-    expect(warnings(r.problems)).toEqual([expect.objectContaining({ code: 'date-outside-period', row: 2, column: 'afgørelsesdato' })]);
+    expect(warnings(r.problems)).toEqual([
+      expect.objectContaining({ code: 'date-outside-period', row: 2, column: 'afgørelsesdato' }),
+    ]);
   });
 
   it('warns on a kommune without cases, and does not require its email', () => {
-    const r = validate([caseRow()], [kommuneRow(), kommuneRow({ kommunekode: '101', navn: 'Københavns Kommune', email: '' })]);
+    const r = validate(
+      [caseRow()],
+      [kommuneRow(), kommuneRow({ kommunekode: '101', navn: 'Københavns Kommune', email: '' })],
+    );
     expect(r.ok).toBe(true);
     expect(warnings(r.problems)).toEqual([
       expect.objectContaining({ code: 'kommune-without-cases', file: 'kommuner.csv', row: 3 }),

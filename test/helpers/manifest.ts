@@ -7,12 +7,29 @@ import { MANIFEST_VERSION, manifestLetter, type Manifest } from '../../src/core/
 import { validateBarometerData } from '../../src/core/letters/validate.js';
 import { letterInputsNow, type CurrentInputs } from '../../src/core/letters/freshness.js';
 import type { LetterModel, ValidatedData } from '../../src/core/types.js';
-import { afslagRow, caseRow, exampleBarometer, exampleRuleSet, KOMMUNE_HEADER, kommuneRow, SAGER_HEADER, table } from '../core/table-builders.js';
+import {
+  afslagRow,
+  caseRow,
+  exampleBarometer,
+  exampleRuleSet,
+  KOMMUNE_HEADER,
+  kommuneRow,
+  SAGER_HEADER,
+  table,
+} from '../core/table-builders.js';
 import { REPO } from './cli.js';
 
 function templates() {
-  const read = (f: string) => ({ file: f, source: readFileSync(`${REPO}/templates/handicapsagsbarometer/${f}`, 'utf8') });
-  const t = compileTemplates({ brev: read('brev.hbs'), emailEmne: read('email-emne.hbs'), emailTekst: read('email-tekst.hbs'), emailHtml: read('email-html.hbs') });
+  const read = (f: string) => ({
+    file: f,
+    source: readFileSync(`${REPO}/templates/handicapsagsbarometer/${f}`, 'utf8'),
+  });
+  const t = compileTemplates({
+    brev: read('brev.hbs'),
+    emailEmne: read('email-emne.hbs'),
+    emailTekst: read('email-tekst.hbs'),
+    emailHtml: read('email-html.hbs'),
+  });
   if (!t.ok) throw new Error(JSON.stringify(t.problems));
   return t.templates;
 }
@@ -31,7 +48,13 @@ function exampleData(): ValidatedData {
     sager: table('sager.csv', SAGER_HEADER, [
       caseRow(),
       caseRow({ sagsnummer: 'HSB23-0002', sagsoplysning: 'væsentlig', 'overholder regler og praksis': 'nej' }),
-      afslagRow({ sagsnummer: 'HSB23-0003', kommunekode: '101', begrundelse: 'væsentlig', klagevejledning: 'ikke overholdt', 'overholder regler og praksis': 'nej' }),
+      afslagRow({
+        sagsnummer: 'HSB23-0003',
+        kommunekode: '101',
+        begrundelse: 'væsentlig',
+        klagevejledning: 'ikke overholdt',
+        'overholder regler og praksis': 'nej',
+      }),
       afslagRow({ sagsnummer: 'HSB23-0004', kommunekode: '101' }),
       caseRow({ sagsnummer: 'HSB23-0005', kommunekode: '101', helhedsvurdering: 'ikke overholdt' }),
     ]),
@@ -61,18 +84,27 @@ export function exampleManifest(): Manifest {
       model,
       { file: `${model.filBase}.pdf`, sha256: '0'.repeat(64), bytes: 40_000 },
       { file: `${model.filBase}.eml`, sha256: '1'.repeat(64), bytes: 60_000, contentSha256: '2'.repeat(64) },
-      model.kommune.kode === '173' ? ['advarsel: sager.csv, række 3: Afgørelsesdatoen ligger uden for undersøgelsesperioden.'] : [],
+      model.kommune.kode === '173'
+        ? ['advarsel: sager.csv, række 3: Afgørelsesdatoen ligger uden for undersøgelsesperioden.']
+        : [],
       inputs.get(model.kommune.kode),
     ),
   );
   const withCases = new Set(data.cases.map((c) => c.kommunekode));
   return {
     version: MANIFEST_VERSION,
-    barometer: { id: data.barometer.id, titel: data.barometer.titel, brevdato: data.barometer.brevdato, eksempeldata: data.barometer.eksempeldata },
+    barometer: {
+      id: data.barometer.id,
+      titel: data.barometer.titel,
+      brevdato: data.barometer.brevdato,
+      eksempeldata: data.barometer.eksempeldata,
+    },
     inputs: { ...current.inputHashes },
     national: assessNationalPicture(data.cases, data.ruleSet),
     letters,
-    kommunerUdenSager: data.kommuner.filter((k) => !withCases.has(k.kode)).map((k) => ({ kommunekode: k.kode, navn: k.navn, email: k.email })),
+    kommunerUdenSager: data.kommuner
+      .filter((k) => !withCases.has(k.kode))
+      .map((k) => ({ kommunekode: k.kode, navn: k.navn, email: k.email })),
     advarsler: ['advarsel: sager.csv, række 3: Afgørelsesdatoen ligger uden for undersøgelsesperioden.'],
   };
 }

@@ -29,7 +29,10 @@ function withPdfFile<T>(pathOrBuffer: string | Uint8Array, fn: (path: string) =>
 /** The PDF's text as poppler lays it out (pages separated by form feeds, \f). */
 export function pdfToText(pathOrBuffer: string | Uint8Array): string {
   return withPdfFile(pathOrBuffer, (file) =>
-    execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+    execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    }),
   );
 }
 
@@ -69,7 +72,12 @@ export function pdfWords(pathOrBuffer: string | Uint8Array): PdfWord[] {
  *  two lines reads as one; the note is read line by line. */
 export function pdfTableRows(
   words: readonly PdfWord[],
-  opts: { rowStart: (w: PdfWord) => boolean; isEnd: (w: PdfWord) => boolean; noteStart: string; columnLefts: (page: number) => number[] },
+  opts: {
+    rowStart: (w: PdfWord) => boolean;
+    isEnd: (w: PdfWord) => boolean;
+    noteStart: string;
+    columnLefts: (page: number) => number[];
+  },
 ): { key: string; cells: string; note?: string }[] {
   const starts = words.filter(opts.rowStart).sort((a, b) => a.page - b.page || a.top - b.top);
   const byLine = (a: PdfWord, b: PdfWord) => a.top - b.top || a.left - b.left;
@@ -89,7 +97,18 @@ export function pdfTableRows(
       .sort((a, b) => column(a) - column(b) || byLine(a, b))
       .map((w) => w.text)
       .join(' ');
-    return { key: s.text, cells, ...(note ? { note: noteWords.slice(1).map((w) => w.text).join(' ') } : {}) };
+    return {
+      key: s.text,
+      cells,
+      ...(note
+        ? {
+            note: noteWords
+              .slice(1)
+              .map((w) => w.text)
+              .join(' '),
+          }
+        : {}),
+    };
   });
 }
 
@@ -102,7 +121,9 @@ export function pdfPages(pathOrBuffer: string | Uint8Array): string[] {
 
 /** pdfinfo's fields, e.g. { Title: '...', Pages: '3', 'PDF version': '1.4' }. */
 export function pdfInfo(pathOrBuffer: string | Uint8Array): Record<string, string> {
-  const out = withPdfFile(pathOrBuffer, (file) => execFileSync('pdfinfo', ['-enc', 'UTF-8', file], { encoding: 'utf8' }));
+  const out = withPdfFile(pathOrBuffer, (file) =>
+    execFileSync('pdfinfo', ['-enc', 'UTF-8', file], { encoding: 'utf8' }),
+  );
   const info: Record<string, string> = {};
   for (const line of out.split('\n')) {
     const m = /^([^:]+):\s*(.*)$/.exec(line);

@@ -54,12 +54,20 @@ export function renderedFixture(opts: FixtureOptions = {}): SendFixture {
   Object.assign(barometer, opts.barometer ?? {});
   writeFileSync(join(data, 'barometer.json'), `${JSON.stringify(barometer, null, 2)}\n`);
   const kommuner = opts.kommuner ?? KOMMUNER;
-  writeRecords(join(data, 'kommuner.csv'), [KOMMUNE_HEADER, ...kommuner.map(([kode, navn]) => kommuneRow({ kommunekode: kode, navn, email: addressOf(kode) }))]);
+  writeRecords(join(data, 'kommuner.csv'), [
+    KOMMUNE_HEADER,
+    ...kommuner.map(([kode, navn]) => kommuneRow({ kommunekode: kode, navn, email: addressOf(kode) })),
+  ]);
   writeRecords(join(data, 'sager.csv'), [
     SAGER_HEADER,
     ...kommuner.flatMap(([kode], i) => [
       caseRow({ sagsnummer: `HSB23-${String(i).padStart(2, '0')}01`, kommunekode: kode }),
-      afslagRow({ sagsnummer: `HSB23-${String(i).padStart(2, '0')}02`, kommunekode: kode, begrundelse: i % 2 ? 'væsentlig' : 'nej', 'overholder regler og praksis': i % 2 ? 'nej' : 'ja' }),
+      afslagRow({
+        sagsnummer: `HSB23-${String(i).padStart(2, '0')}02`,
+        kommunekode: kode,
+        begrundelse: i % 2 ? 'væsentlig' : 'nej',
+        'overholder regler og praksis': i % 2 ? 'nej' : 'ja',
+      }),
     ]),
   ]);
   let bin = join(REPO, 'bin', 'kommunebrev.js');
@@ -71,7 +79,10 @@ export function renderedFixture(opts: FixtureOptions = {}): SendFixture {
     bin = join(tool, 'bin', 'kommunebrev.js');
   }
   const out = join(root, 'out');
-  const r = spawnSync(process.execPath, [bin, 'render', '--data', data, '--out', out], { encoding: 'utf8', env: cleanEnv({}) });
+  const r = spawnSync(process.execPath, [bin, 'render', '--data', data, '--out', out], {
+    encoding: 'utf8',
+    env: cleanEnv({}),
+  });
   if (r.status !== 0) throw new Error(`render failed (${r.status}): ${r.stderr}`);
   return { root, data, out, dir: join(out, String(barometer.id)), bin };
 }
@@ -93,12 +104,20 @@ export function cleanEnv(env: Record<string, string | undefined>): NodeJS.Proces
 }
 
 /** Starts the CLI; the test may kill it. */
-export function spawnCli(bin: string, args: string[], env: Record<string, string | undefined> = {}): ChildProcessWithoutNullStreams {
+export function spawnCli(
+  bin: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [bin, ...args], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Runs the CLI to the end (asynchronously, so an SMTP server in this process can serve it). */
-export function runCliAsync(bin: string, args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export function runCliAsync(
+  bin: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(bin, args, env);
     child.stdin.end();

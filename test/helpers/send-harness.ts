@@ -19,7 +19,13 @@ export function useSendHarness(options: FixtureOptions = {}) {
   function fixture(): SendFixture {
     const root = tempDir('kommunebrev-send-');
     cpSync(base.root, root, { recursive: true });
-    return { root, data: join(root, 'data'), out: join(root, 'out'), dir: join(root, 'out', '2023-ledsagelse'), bin: base.bin };
+    return {
+      root,
+      data: join(root, 'data'),
+      out: join(root, 'out'),
+      dir: join(root, 'out', '2023-ledsagelse'),
+      bin: base.bin,
+    };
   }
 
   const servers: TestSmtp[] = [];
@@ -32,9 +38,17 @@ export function useSendHarness(options: FixtureOptions = {}) {
     return s;
   }
 
-  function send(f: SendFixture, server: TestSmtp | string | undefined, extra: string[] = [], env: Record<string, string | undefined> = {}) {
+  function send(
+    f: SendFixture,
+    server: TestSmtp | string | undefined,
+    extra: string[] = [],
+    env: Record<string, string | undefined> = {},
+  ) {
     const url = typeof server === 'string' ? server : server?.url;
-    return runCliAsync(f.bin, ['send', '--data', f.data, '--out', f.out, '--yes', ...extra], { ...(url ? { SMTP_URL: url } : {}), ...env });
+    return runCliAsync(f.bin, ['send', '--data', f.data, '--out', f.out, '--yes', ...extra], {
+      ...(url ? { SMTP_URL: url } : {}),
+      ...env,
+    });
   }
 
   return { fixture, smtp, send };

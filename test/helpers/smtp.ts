@@ -57,7 +57,9 @@ export interface TestSmtp {
 }
 
 function smtpError(code: number, text?: string): Error {
-  return Object.assign(new Error(text ?? (code >= 500 ? 'Permanent failure (test)' : 'Try again later (test)')), { responseCode: code });
+  return Object.assign(new Error(text ?? (code >= 500 ? 'Permanent failure (test)' : 'Try again later (test)')), {
+    responseCode: code,
+  });
 }
 
 export async function startSmtp(behaviour: Behaviour = {}): Promise<TestSmtp> {
@@ -86,8 +88,15 @@ export async function startSmtp(behaviour: Behaviour = {}): Promise<TestSmtp> {
     },
     onAuth(auth, _session, cb) {
       state.logins.push({ user: auth.username ?? '', pass: auth.password ?? '' });
-      if (behaviour.auth && auth.username === behaviour.auth.user && auth.password === behaviour.auth.pass) cb(null, { user: auth.username });
-      else cb(smtpError(535, behaviour.authFailText?.(auth.username ?? '', auth.password ?? '') ?? 'Authentication failed (test)'));
+      if (behaviour.auth && auth.username === behaviour.auth.user && auth.password === behaviour.auth.pass)
+        cb(null, { user: auth.username });
+      else
+        cb(
+          smtpError(
+            535,
+            behaviour.authFailText?.(auth.username ?? '', auth.password ?? '') ?? 'Authentication failed (test)',
+          ),
+        );
     },
     onRcptTo(address, _session, cb) {
       const a = address.address.toLowerCase();
@@ -103,7 +112,8 @@ export async function startSmtp(behaviour: Behaviour = {}): Promise<TestSmtp> {
       const chunks: Buffer[] = [];
       const socket = (): { destroy(): void } | undefined => {
         for (const c of server.connections) {
-          if ((c as unknown as { session: SMTPServerSession }).session === session) return (c as unknown as { _socket: { destroy(): void } })._socket;
+          if ((c as unknown as { session: SMTPServerSession }).session === session)
+            return (c as unknown as { _socket: { destroy(): void } })._socket;
         }
         return undefined;
       };

@@ -21,8 +21,7 @@ const IO_MODULES = [
   'worker_threads',
   'cluster',
 ];
-const noIoMessage =
-  'src/core is pure: do I/O in src/adapters and pass the data in (README, Architecture).';
+const noIoMessage = 'src/core is pure: do I/O in src/adapters and pass the data in (README, Architecture).';
 
 export default tseslint.config(
   {

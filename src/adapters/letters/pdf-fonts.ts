@@ -82,7 +82,11 @@ interface EmbeddedFont {
   subset: { includeGlyph(id: number): number };
   layoutRun(text: string, features?: unknown): GlyphRun;
   layoutCached(text: string): GlyphRun;
-  layout(text: string, features?: unknown, onlyWidth?: boolean): { glyphs: Glyph[]; positions: Position[]; advanceWidth: number };
+  layout(
+    text: string,
+    features?: unknown,
+    onlyWidth?: boolean,
+  ): { glyphs: Glyph[]; positions: Position[]; advanceWidth: number };
   widthOfString(text: string, size: number, features?: unknown): number;
   encode(text: string, features?: unknown): [string[], Position[]];
 }
@@ -195,7 +199,9 @@ function ensureFaces(): Map<string, Face> {
   // and a format registered after it recognises exactly those and "constructs"
   // the shared parse. Checked right away, so a changed fontkit fails loudly.
   const byData = new Map([...loaded.values()].map((f) => [f.data as Uint8Array, f.font]));
-  const ttf = (loaded.values().next().value as Face).font.constructor as unknown as { probe(data: Uint8Array): boolean };
+  const ttf = (loaded.values().next().value as Face).font.constructor as unknown as {
+    probe(data: Uint8Array): boolean;
+  };
   const probe = ttf.probe.bind(ttf);
   ttf.probe = (data: Uint8Array) => !byData.has(data) && probe(data);
   class SharedParse {
@@ -208,7 +214,8 @@ function ensureFaces(): Map<string, Face> {
   }
   fontkit.registerFormat(SharedParse);
   for (const face of loaded.values()) {
-    if (fontkit.create(face.data) !== face.font) throw new Error('fontkit.create deler ikke den indlæste font (uventet fontkit-version)');
+    if (fontkit.create(face.data) !== face.font)
+      throw new Error('fontkit.create deler ikke den indlæste font (uventet fontkit-version)');
   }
   faces = loaded;
   return loaded;
@@ -360,7 +367,9 @@ function decorate(ef: EmbeddedFont, face: Face): void {
 
   const plainLayout = ef.layout.bind(ef);
   ef.layout = (text, features, onlyWidth) =>
-    features ? (shapeIn(ef, docContext(), text, features) as ReturnType<EmbeddedFont['layout']>) : plainLayout(text, undefined, onlyWidth);
+    features
+      ? (shapeIn(ef, docContext(), text, features) as ReturnType<EmbeddedFont['layout']>)
+      : plainLayout(text, undefined, onlyWidth);
 
   // pdfkit's EmbeddedFont.encode, with the ToUnicode entry taken from this
   // document's first request of the glyph instead of the shared glyph object.
@@ -401,7 +410,12 @@ export function shareFontsAcrossDocuments(): void {
     const ef = provideFont.call(this, family, bold, italics);
     const face = byFont.get(ef.font);
     if (face && !decorated.has(ef)) {
-      if (typeof ef.layoutRun !== 'function' || typeof ef.layout !== 'function' || !ef.subset || !Array.isArray(ef.unicode)) {
+      if (
+        typeof ef.layoutRun !== 'function' ||
+        typeof ef.layout !== 'function' ||
+        !ef.subset ||
+        !Array.isArray(ef.unicode)
+      ) {
         throw new Error('pdfkit.EmbeddedFont har ændret form (uventet pdfkit-version)');
       }
       decorate(ef, face);

@@ -28,7 +28,11 @@ import {
 } from './pdf-style.js';
 
 /** Layout of the nested five-column tables (header and one per case). */
-function innerLayout(fill: string | null, lineAbove: boolean, lineBelow: { width: number; color: string }): CustomTableLayout {
+function innerLayout(
+  fill: string | null,
+  lineAbove: boolean,
+  lineBelow: { width: number; color: string },
+): CustomTableLayout {
   return {
     hLineWidth: (i, node) => (i === 0 ? (lineAbove ? 0.75 : 0) : i === node.table.body.length ? lineBelow.width : 0),
     hLineColor: (i) => (i === 0 ? RULE : lineBelow.color),
@@ -73,7 +77,9 @@ function caseCells(c: CaseView, tableWidth: number): TableCell[] {
       ? { text: 'Ingen' }
       : { stack: c.mangler.map((m) => ({ text: cell(`${m.label}: ${m.betydning}`, manglerWidth(tableWidth)) })) };
   const regler: Content =
-    c.regler.length === 0 ? { text: 'Ingen' } : { stack: c.regler.map((r) => ({ text: cell(`${r.label}: ${r.vurdering}`, COL.regler) })) };
+    c.regler.length === 0
+      ? { text: 'Ingen' }
+      : { stack: c.regler.map((r) => ({ text: cell(`${r.label}: ${r.vurdering}`, COL.regler) })) };
   return [
     { text: cell(c.sagsnummer, COL.sagsnr, true), bold: true },
     { stack: [{ text: cell(c.afgoerelsesdatoTekst, COL.dato) }, { text: cell(c.afgoerelse, COL.dato), color: MUTED }] },
@@ -88,7 +94,10 @@ function bemaerkningCell(text: string, tableWidth: number): TableCell[] {
     {
       colSpan: 5,
       preserveLeadingSpaces: true,
-      text: [{ text: 'Bemærkning: ', bold: true }, ...inlineText(text, { width: tableWidth - 2 * CELL_PAD_X, size: TABLE_SIZE })] as unknown as Content[],
+      text: [
+        { text: 'Bemærkning: ', bold: true },
+        ...inlineText(text, { width: tableWidth - 2 * CELL_PAD_X, size: TABLE_SIZE }),
+      ] as unknown as Content[],
     },
     {},
     {},

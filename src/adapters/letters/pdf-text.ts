@@ -110,7 +110,9 @@ export function flowText(text: string, room: TextRoom): string | TextPiece[] {
     if (!href) continue;
     addPlain(text.slice(last, m.index));
     flush();
-    pieces.push(fits(url) ? { text: url, link: href, noWrap: true } : { text: url, link: href, wordBreak: 'break-all' });
+    pieces.push(
+      fits(url) ? { text: url, link: href, noWrap: true } : { text: url, link: href, wordBreak: 'break-all' },
+    );
     special = true;
     last = m.index + url.length;
   }
@@ -124,7 +126,11 @@ export function flowText(text: string, room: TextRoom): string | TextPiece[] {
  * of a line of several styled pieces (pdfmake drops the style of a piece
  * whose text is an array).
  */
-export function inlineText(text: string, room: TextRoom, style: Record<string, unknown> = {}): Record<string, unknown>[] {
+export function inlineText(
+  text: string,
+  room: TextRoom,
+  style: Record<string, unknown> = {},
+): Record<string, unknown>[] {
   const flowed = flowText(text, room);
   return typeof flowed === 'string' ? [{ text: flowed, ...style }] : flowed.map((piece) => ({ ...style, ...piece }));
 }

@@ -59,7 +59,12 @@ async function readBytes(path: string, label: string, problems: Problem[]): Prom
 function parseJson(bytes: Buffer, label: string, problems: Problem[]): unknown {
   const wide = detectWideEncoding(bytes);
   if (wide) {
-    problems.push({ code: 'wide-encoding', severity: 'error', file: label, message: wideEncodingMessage(wide, 'json') });
+    problems.push({
+      code: 'wide-encoding',
+      severity: 'error',
+      file: label,
+      message: wideEncodingMessage(wide, 'json'),
+    });
     return undefined;
   }
   const text = bytes.toString('utf8').replace(/^\ufeff/, '');
@@ -75,7 +80,12 @@ function parseJson(bytes: Buffer, label: string, problems: Problem[]): unknown {
       const col = Number(pos[1]) - before.lastIndexOf('\n');
       where = ` (linje ${line}, tegn ${col})`;
     }
-    problems.push({ code: 'invalid-json', severity: 'error', file: label, message: `Filen er ikke gyldig JSON${where}.` });
+    problems.push({
+      code: 'invalid-json',
+      severity: 'error',
+      file: label,
+      message: `Filen er ikke gyldig JSON${where}.`,
+    });
     return undefined;
   }
 }
@@ -170,7 +180,9 @@ export async function readBarometerFolder(dirArg: string): Promise<BarometerInpu
   if (input.barometer) {
     const rulePath = resolve(dir, input.barometer.regelsaet);
     const ruleLabel = relative(dir, rulePath) || basename(rulePath);
-    const ruleBytes = (await outside(dir, rulePath, 'regelsaet', input)) ? undefined : await readBytes(rulePath, ruleLabel, input.problems);
+    const ruleBytes = (await outside(dir, rulePath, 'regelsaet', input))
+      ? undefined
+      : await readBytes(rulePath, ruleLabel, input.problems);
     if (ruleBytes) {
       input.inputHashes[`regelsæt:${ruleLabel}`] = sha256(ruleBytes);
       const json = parseJson(ruleBytes, ruleLabel, input.problems);

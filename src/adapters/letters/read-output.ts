@@ -9,7 +9,8 @@ import { COMMIT_FILE, STAGING_DIR } from './render-swap.js';
 import type { Problem } from '../../core/types.js';
 import { sha256 } from '../../core/sha256.js';
 
-export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; reason: 'missing' | 'invalid'; message: string };
+export type ManifestRead =
+  { ok: true; manifest: Manifest } | { ok: false; reason: 'missing' | 'invalid'; message: string };
 
 export async function readManifestFile(dir: string): Promise<ManifestRead> {
   const path = join(dir, MANIFEST_FILE);
@@ -17,7 +18,8 @@ export async function readManifestFile(dir: string): Promise<ManifestRead> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'missing', message: `${path} findes ikke.` };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { ok: false, reason: 'missing', message: `${path} findes ikke.` };
     throw err;
   }
   const parsed = parseManifest(text);
@@ -58,10 +60,15 @@ async function holdsAny(dir: string, files: readonly string[]): Promise<boolean>
 
 /** What an --out folder holds: no such folder, a barometer folder itself, or
  *  barometer folders one level down (sorted; hidden folders skipped). */
-export type OutFolder = { kind: 'missing' } | { kind: 'barometer'; dir: string } | { kind: 'parent'; dir: string; barometre: string[] };
+export type OutFolder =
+  { kind: 'missing' } | { kind: 'barometer'; dir: string } | { kind: 'parent'; dir: string; barometre: string[] };
 
 /** Looks for barometer folders in --out: OUT itself when it holds one of `self`, else its subfolders holding one of `sub`. */
-export async function findOutFolders(out: string, self: readonly string[], sub: readonly string[] = self): Promise<OutFolder> {
+export async function findOutFolders(
+  out: string,
+  self: readonly string[],
+  sub: readonly string[] = self,
+): Promise<OutFolder> {
   const dir = resolve(out);
   const st = await stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) return { kind: 'missing' };
@@ -73,10 +80,13 @@ export async function findOutFolders(out: string, self: readonly string[], sub: 
   return { kind: 'parent', dir, barometre: barometre.sort() };
 }
 
-export const NO_OUT_FOLDER = (out: string): string => `Mappen ${out} findes ikke. Angiv den outputmappe, som render skrev til (--out).`;
+export const NO_OUT_FOLDER = (out: string): string =>
+  `Mappen ${out} findes ikke. Angiv den outputmappe, som render skrev til (--out).`;
 
 /** The barometer folder for --out: DIR itself if it holds manifest.json, else its only subfolder that does. */
-export async function findBarometerDir(out: string): Promise<{ ok: true; dir: string } | { ok: false; message: string }> {
+export async function findBarometerDir(
+  out: string,
+): Promise<{ ok: true; dir: string } | { ok: false; message: string }> {
   // A barometer folder holds a manifest, or (a first render killed after its
   // commit point) a committed render waiting to be swapped in.
   const found = await findOutFolders(out, [MANIFEST_FILE, join(STAGING_DIR, COMMIT_FILE)]);
@@ -84,7 +94,11 @@ export async function findBarometerDir(out: string): Promise<{ ok: true; dir: st
   if (found.kind === 'barometer') return { ok: true, dir: found.dir };
   const [only] = found.barometre;
   if (only !== undefined && found.barometre.length === 1) return { ok: true, dir: join(found.dir, only) };
-  if (only === undefined) return { ok: false, message: `Der er ingen breve (manifest.json) i ${out}. Skriv først brevene med »kommunebrev render«.` };
+  if (only === undefined)
+    return {
+      ok: false,
+      message: `Der er ingen breve (manifest.json) i ${out}. Skriv først brevene med »kommunebrev render«.`,
+    };
   return {
     ok: false,
     message: `${out} indeholder flere barometre (${found.barometre.join(', ')}). Angiv en af dem, fx --out ${join(out, only)}.`,

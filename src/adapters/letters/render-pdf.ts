@@ -14,7 +14,17 @@ import type { LetterModel, RuleKeyEntry, TextBlock } from '../../core/types.js';
 import { FONT_DIR, FONT_FILES, fontCoverage, fontData, shareFontsAcrossDocuments, textWidth } from './pdf-fonts.js';
 import { oversigt } from './pdf-oversigt.js';
 import { installLinearLineBreaking } from './pdfmake-lines.js';
-import { A4_WIDTH, BODY_SIZE, KEEP_WITH_NEXT_LIMIT, MUTED, PAGE_MARGINS, RULE, SENDER_WIDTH, SHORT_PARAGRAPH, TEXT } from './pdf-style.js';
+import {
+  A4_WIDTH,
+  BODY_SIZE,
+  KEEP_WITH_NEXT_LIMIT,
+  MUTED,
+  PAGE_MARGINS,
+  RULE,
+  SENDER_WIDTH,
+  SHORT_PARAGRAPH,
+  TEXT,
+} from './pdf-style.js';
 import { flowText, inlineText, printableDeep, webLink, type TextPiece } from './pdf-text.js';
 
 // ---------------------------------------------------------------------------
@@ -66,7 +76,6 @@ export function prepareRenderer(): void {
 
 const CONTENT_WIDTH = A4_WIDTH - PAGE_MARGINS[0] - PAGE_MARGINS[2];
 const KEY_SIZE = 10;
-
 
 /** pdfmake's text value for `text` in a column `width` points wide (links, breakable long tokens). */
 function flow(text: string, width: number, size: number, bold = false): string | Content {
@@ -143,8 +152,20 @@ function footer(model: LetterModel): TDocumentDefinitions['footer'] {
 
 function heading(block: Extract<TextBlock, { type: 'heading' }>, first: boolean): Content {
   return block.level === 1
-    ? { text: flow(block.text, CONTENT_WIDTH, 14, true), fontSize: 14, bold: true, lineHeight: 1.15, margin: [0, first ? 0 : 14, 0, 10] }
-    : { text: flow(block.text, CONTENT_WIDTH, 11.5, true), fontSize: 11.5, bold: true, lineHeight: 1.15, margin: [0, first ? 0 : 10, 0, 5] };
+    ? {
+        text: flow(block.text, CONTENT_WIDTH, 14, true),
+        fontSize: 14,
+        bold: true,
+        lineHeight: 1.15,
+        margin: [0, first ? 0 : 14, 0, 10],
+      }
+    : {
+        text: flow(block.text, CONTENT_WIDTH, 11.5, true),
+        fontSize: 11.5,
+        bold: true,
+        lineHeight: 1.15,
+        margin: [0, first ? 0 : 10, 0, 5],
+      };
 }
 
 function paragraph(text: string): Content {
@@ -195,7 +216,11 @@ function keyEntry(e: RuleKeyEntry): Content {
     },
     { text: flow(e.forklaring, CONTENT_WIDTH, KEY_SIZE) },
   ];
-  if (gaelder) parts.push({ text: flow(`Gælder ${gaelder}${/[.!?]$/.test(gaelder) ? '' : '.'}`, CONTENT_WIDTH, KEY_SIZE), italics: true });
+  if (gaelder)
+    parts.push({
+      text: flow(`Gælder ${gaelder}${/[.!?]$/.test(gaelder) ? '' : '.'}`, CONTENT_WIDTH, KEY_SIZE),
+      italics: true,
+    });
   const length = e.label.length + e.hjemmel.length + e.forklaring.length + (gaelder?.length ?? 0);
   return { stack: parts, margin: [0, 0, 0, 7], ...(length <= KEEP_WITH_NEXT_LIMIT ? { unbreakable: true } : {}) };
 }
@@ -330,7 +355,9 @@ function escapeXmpInfo(kit: PdfKitInternals): void {
   const original = kit._addInfo;
   if (typeof original !== 'function') {
     if (Object.values(kit.info).some((v) => typeof v === 'string' && /[&<>]/.test(v))) {
-      throw new Error('PDF-metadata indeholder &, < eller >, og pdfkit-versionen kan ikke escape dem i XMP (pdfkit._addInfo mangler).');
+      throw new Error(
+        'PDF-metadata indeholder &, < eller >, og pdfkit-versionen kan ikke escape dem i XMP (pdfkit._addInfo mangler).',
+      );
     }
     return;
   }

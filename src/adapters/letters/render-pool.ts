@@ -58,7 +58,10 @@ export async function renderLetters(
 }
 
 /** One thread: writing letter i (fsync) overlaps with rendering the next ones. */
-async function renderHere(source: LetterSource, onRendered: (letter: RenderedLetter, index: number) => Promise<void>): Promise<void> {
+async function renderHere(
+  source: LetterSource,
+  onRendered: (letter: RenderedLetter, index: number) => Promise<void>,
+): Promise<void> {
   const pending: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
   let chain = Promise.resolve();
@@ -87,7 +90,10 @@ async function renderOnWorkers(
   onRendered: (letter: RenderedLetter, index: number) => Promise<void>,
 ): Promise<void> {
   const workers = new Set(
-    Array.from({ length: threads }, () => new Worker(new URL('./render-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS })),
+    Array.from(
+      { length: threads },
+      () => new Worker(new URL('./render-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS }),
+    ),
   );
   const busy = new Map<Worker, { id: number; model: LetterModel }>();
   const ready = new Map<number, RenderedLetter>();
@@ -144,7 +150,8 @@ async function renderOnWorkers(
       };
       for (const w of workers) {
         w.on('message', (msg: { id: number; pdf?: Uint8Array; eml?: Uint8Array; error?: string }) => {
-          if (msg.error !== undefined || !msg.pdf || !msg.eml) return fail(new Error(msg.error ?? 'render worker returned nothing'));
+          if (msg.error !== undefined || !msg.pdf || !msg.eml)
+            return fail(new Error(msg.error ?? 'render worker returned nothing'));
           const job = busy.get(w);
           busy.delete(w);
           idle.push(w);

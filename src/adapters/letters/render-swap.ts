@@ -60,7 +60,10 @@ async function finishSwap(dir: string): Promise<string[]> {
   if (staged.has(PREVIEW_FILE)) {
     await writeFileAtomic(join(dir, PREVIEW_FILE), await readFile(SWAP_PAGE_FILE));
   }
-  const order = [...[...staged].filter((f) => LETTER_FILE.test(f)).sort(), ...(staged.has(MANIFEST_FILE) ? [MANIFEST_FILE] : [])];
+  const order = [
+    ...[...staged].filter((f) => LETTER_FILE.test(f)).sort(),
+    ...(staged.has(MANIFEST_FILE) ? [MANIFEST_FILE] : []),
+  ];
   for (const f of order) {
     await rename(join(staging, f), join(dir, f));
     killPoint();
@@ -99,10 +102,14 @@ export async function recoverRender(dir: string): Promise<string[]> {
   if (!(await exists(staging))) return [];
   if (await exists(join(staging, COMMIT_FILE))) {
     await finishSwap(dir);
-    return ['Bemærk: en render blev afbrudt, mens de nye breve blev lagt på plads; den er nu gjort færdig, så mappen igen er hel.'];
+    return [
+      'Bemærk: en render blev afbrudt, mens de nye breve blev lagt på plads; den er nu gjort færdig, så mappen igen er hel.',
+    ];
   }
   await rm(staging, { recursive: true, force: true });
-  return ['Bemærk: en render blev afbrudt, før de nye breve var skrevet færdig; de er kasseret, og de tidligere breve er uændrede.'];
+  return [
+    'Bemærk: en render blev afbrudt, før de nye breve var skrevet færdig; de er kasseret, og de tidligere breve er uændrede.',
+  ];
 }
 
 /**

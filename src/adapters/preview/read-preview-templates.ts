@@ -14,7 +14,8 @@ async function read(): Promise<PreviewTemplates> {
   const partials: Record<string, string> = {};
   for (const name of (await readdir(join(PREVIEW_TEMPLATES_DIR, 'partials'))).sort()) {
     // A partial is a fragment: its file's final newline is not part of it.
-    if (name.endsWith('.hbs')) partials[name.slice(0, -'.hbs'.length)] = (await file(join('partials', name))).replace(/\n$/, '');
+    if (name.endsWith('.hbs'))
+      partials[name.slice(0, -'.hbs'.length)] = (await file(join('partials', name))).replace(/\n$/, '');
   }
   return compilePreviewTemplates({
     preview: await file('preview.hbs'),

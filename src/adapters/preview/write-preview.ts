@@ -4,11 +4,15 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSafeFileName, LETTER_FILE, type Manifest } from '../../core/letters/manifest.js';
-import { emailPageFile, PREVIEW_FILE, renderEmailPageHtml, renderPreviewHtml } from '../../core/preview/render-preview.js';
+import {
+  emailPageFile,
+  PREVIEW_FILE,
+  renderEmailPageHtml,
+  renderPreviewHtml,
+} from '../../core/preview/render-preview.js';
 import type { SendStatusMap } from '../../core/send/send-status.js';
 import { syncDir, writeFileAtomic } from '../letters/write-output.js';
 import { readPreviewTemplates } from './read-preview-templates.js';
-
 
 async function writeIfChanged(path: string, content: string): Promise<void> {
   const old = await readFile(path, 'utf8').catch(() => undefined);
@@ -17,7 +21,12 @@ async function writeIfChanged(path: string, content: string): Promise<void> {
 
 /** Writes index.html and the email pages; removes email pages of letters no
  *  longer in the manifest. Returns the path of index.html. */
-export async function writePreview(dir: string, manifest: Manifest, sendStatus?: SendStatusMap, folderProblems: readonly string[] = []): Promise<string> {
+export async function writePreview(
+  dir: string,
+  manifest: Manifest,
+  sendStatus?: SendStatusMap,
+  folderProblems: readonly string[] = [],
+): Promise<string> {
   const templates = await readPreviewTemplates();
   const pages = new Set<string>();
   for (const letter of manifest.letters) {

@@ -146,7 +146,11 @@ async function isFresh(path: string): Promise<boolean> {
   return st !== undefined && Date.now() - st.mtimeMs < 10_000;
 }
 
-export type LockState = { kind: 'none' } | { kind: 'running'; info: LockInfo } | { kind: 'stale'; info?: LockInfo } | { kind: 'elsewhere'; info: LockInfo };
+export type LockState =
+  | { kind: 'none' }
+  | { kind: 'running'; info: LockInfo }
+  | { kind: 'stale'; info?: LockInfo }
+  | { kind: 'elsewhere'; info: LockInfo };
 
 /** What the lock file says, without touching it (for `status`). */
 export async function inspectLock(dir: string): Promise<LockState> {
@@ -154,7 +158,10 @@ export async function inspectLock(dir: string): Promise<LockState> {
   const st = await stat(path).catch(() => undefined);
   if (!st) return { kind: 'none' };
   const info = await readLockInfo(path);
-  if (!info) return (await isFresh(path)) ? { kind: 'running', info: { pid: 0, host: hostname(), started: '' } } : { kind: 'stale' };
+  if (!info)
+    return (await isFresh(path))
+      ? { kind: 'running', info: { pid: 0, host: hostname(), started: '' } }
+      : { kind: 'stale' };
   if (info.host !== hostname()) return { kind: 'elsewhere', info };
   return processIsAlive(info.pid) ? { kind: 'running', info } : { kind: 'stale', info };
 }

@@ -62,7 +62,10 @@ const lookupAll: LookupAll = (host) => lookup(host, { all: true });
  * and the connection. Of several addresses the first is taken, in the
  * resolver's order (RFC 6724), and only that one is ever connected to.
  */
-export async function resolveSmtpHost(settings: SmtpSettings, resolveAll: LookupAll = lookupAll): Promise<SmtpSettings> {
+export async function resolveSmtpHost(
+  settings: SmtpSettings,
+  resolveAll: LookupAll = lookupAll,
+): Promise<SmtpSettings> {
   if (settings.address !== undefined) return settings;
   const first = (await resolveAll(settings.host))[0];
   if (!first) throw Object.assign(new Error(`${settings.host} har ingen adresse`), { code: 'ENOTFOUND' });
@@ -88,7 +91,11 @@ function decided(settings: SmtpSettings, target: Target): SmtpSettings {
  * (SNI and identity check via `servername`) although the connection goes to
  * the resolved address.
  */
-export function connectionOptions(settingsIn: SmtpSettings, target: Target, timeouts: TransportTimeouts): ConstructorParameters<typeof SMTPConnection>[0] {
+export function connectionOptions(
+  settingsIn: SmtpSettings,
+  target: Target,
+  timeouts: TransportTimeouts,
+): ConstructorParameters<typeof SMTPConnection>[0] {
   const settings = decided(settingsIn, target);
   const tlsName = isIP(settings.host) ? undefined : settings.host;
   return {
@@ -98,7 +105,9 @@ export function connectionOptions(settingsIn: SmtpSettings, target: Target, time
     requireTLS: !settings.secure && !settings.loopback,
     opportunisticTLS: settings.loopback,
     ...(tlsName ? { servername: tlsName } : {}),
-    tls: settings.loopback ? { rejectUnauthorized: false } : { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(tlsName ? { servername: tlsName } : {}) },
+    tls: settings.loopback
+      ? { rejectUnauthorized: false }
+      : { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(tlsName ? { servername: tlsName } : {}) },
     connectionTimeout: timeouts.connectionMs,
     greetingTimeout: timeouts.greetingMs,
     socketTimeout: timeouts.socketMs,
@@ -235,7 +244,8 @@ export class SmtpClient {
       // Like nodemailer's own transports: log in when the server offers AUTH
       // (after STARTTLS, so never before the connection is encrypted).
       const auth = this.settings.auth;
-      if (auth && conn.allowsAuth) await step(conn, (done) => conn.login({ user: auth.user, pass: auth.pass }, (err) => done(err)));
+      if (auth && conn.allowsAuth)
+        await step(conn, (done) => conn.login({ user: auth.user, pass: auth.pass }, (err) => done(err)));
     } catch (err) {
       conn.close();
       throw new SessionError(errorInfo(err, this.settings));
@@ -254,7 +264,11 @@ export class SmtpClient {
   async send(envelope: { from: string; to: string }, bytes: Buffer): Promise<SendResult> {
     const conn = this.conn;
     if (!conn || conn.destroyed) {
-      return { ok: false, error: errorInfo(closedError(), this.settings), progress: { dataStarted: false, dataComplete: false } };
+      return {
+        ok: false,
+        error: errorInfo(closedError(), this.settings),
+        progress: { dataStarted: false, dataComplete: false },
+      };
     }
     const message = new TrackedMessage(bytes);
     const result = await new Promise<SendResult>((resolve) => {
@@ -268,7 +282,9 @@ export class SmtpClient {
       // Safety net: SMTPConnection calls back before it emits 'end' on every
       // failure path; should one ever be missed, the connection's end fails the send.
       const onEnd = (): void => {
-        setImmediate(() => finish({ ok: false, error: errorInfo(closedError(), this.settings), progress: message.progress() }));
+        setImmediate(() =>
+          finish({ ok: false, error: errorInfo(closedError(), this.settings), progress: message.progress() }),
+        );
       };
       conn.once('end', onEnd);
       conn.send({ from: envelope.from, to: [envelope.to], size: bytes.length }, message, (err, info) => {
@@ -281,7 +297,11 @@ export class SmtpClient {
           // Cannot happen with one recipient; recorded truthfully if it does.
           finish({
             ok: false,
-            error: { code: 'EENVELOPE', message: `Mailserveren accepterede ${accepted.join(', ') || 'ingen'} i stedet for ${envelope.to}`, response: info.response },
+            error: {
+              code: 'EENVELOPE',
+              message: `Mailserveren accepterede ${accepted.join(', ') || 'ingen'} i stedet for ${envelope.to}`,
+              response: info.response,
+            },
             progress: { dataStarted: true, dataComplete: true },
           });
           return;

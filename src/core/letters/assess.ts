@@ -1,7 +1,14 @@
 // Verdicts and national figures. Pure, and generic over the rule set: a new
 // barometer with other columns needs no code change here.
 import { isDefect, ruleApplies } from './validate.js';
-import { REGEL_VAERDIER, type Case, type CaseView, type NationalFigures, type RegelVaerdi, type RuleSet } from '../types.js';
+import {
+  REGEL_VAERDIER,
+  type Case,
+  type CaseView,
+  type NationalFigures,
+  type RegelVaerdi,
+  type RuleSet,
+} from '../types.js';
 import { formatDanishDate } from '../danish.js';
 
 export function assessNationalFigures(cases: readonly Case[], ruleSet: RuleSet): NationalFigures {

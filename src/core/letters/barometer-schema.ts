@@ -10,9 +10,9 @@ const isoDate = z
   .refine((s) => isRealIsoDate(s), { error: 'er ikke en gyldig kalenderdato' });
 
 const text = z.string({ error: 'skal være en tekst' }).trim().min(1, { error: 'må ikke være tom' });
-const email = z
-  .email({ error: 'skal være en gyldig e-mailadresse' })
-  .refine((a) => checkEmailLength(a) === undefined, { error: 'er for lang til en e-mailadresse (RFC 5321 § 4.5.3.1: højst 64 tegn før @, 255 efter, 254 i alt)' });
+const email = z.email({ error: 'skal være en gyldig e-mailadresse' }).refine((a) => checkEmailLength(a) === undefined, {
+  error: 'er for lang til en e-mailadresse (RFC 5321 § 4.5.3.1: højst 64 tegn før @, 255 efter, 254 i alt)',
+});
 const url = z.url({ protocol: /^https?$/, error: 'skal være en gyldig webadresse (http/https)' });
 
 export const barometerSchema = z
@@ -55,9 +55,7 @@ export const barometerSchema = z
       })
       .optional()
       .describe('The online dialogue meeting the letter invites to.'),
-    laesMereLinks: z
-      .object({ barometer: url.optional(), retssikkerhedsinitiativer: url.optional() })
-      .default({}),
+    laesMereLinks: z.object({ barometer: url.optional(), retssikkerhedsinitiativer: url.optional() }).default({}),
     afsender: z.object({
       myndighed: text,
       adresse: z.array(text).min(1, { error: 'skal have mindst én linje' }),
@@ -110,9 +108,7 @@ export const ruleSetSchema = z
     $schema: z.string().optional(),
     id: text,
     navn: text,
-    afgoerelser: z
-      .array(z.object({ vaerdi: z.string().trim().toLowerCase().min(1), label: text }).strict())
-      .min(1),
+    afgoerelser: z.array(z.object({ vaerdi: z.string().trim().toLowerCase().min(1), label: text }).strict()).min(1),
     retligeMangler: z.array(ruleSchema).min(1),
     sagsbehandlingsregler: z.array(ruleSchema).min(1),
   })
@@ -171,7 +167,15 @@ function textProblems(json: unknown, file: string, max: number): Problem[] {
   for (const { path, value } of jsonStrings(json)) {
     if (path === '$schema') continue;
     const p = checkText(value, { max, what: 'Teksten' });
-    if (p) problems.push({ code: p.code, severity: 'error', file, ...(path ? { column: path } : {}), value: value.slice(0, 80), message: p.message });
+    if (p)
+      problems.push({
+        code: p.code,
+        severity: 'error',
+        file,
+        ...(path ? { column: path } : {}),
+        value: value.slice(0, 80),
+        message: p.message,
+      });
   }
   return problems;
 }

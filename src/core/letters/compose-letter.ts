@@ -30,7 +30,10 @@ export function compileTemplates(sources: TemplateSources): CompiledTemplates {
   const hb = handlebars();
   const problems: Problem[] = [];
   const out: Partial<Compiled> = {};
-  for (const [role, { file, source }] of Object.entries(sources) as [keyof TemplateSources, TemplateSources['brev']][]) {
+  for (const [role, { file, source }] of Object.entries(sources) as [
+    keyof TemplateSources,
+    TemplateSources['brev'],
+  ][]) {
     // The letter and the plain-text email are not HTML: insert values verbatim.
     // The HTML email keeps Handlebars' escaping.
     const noEscape = role !== 'emailHtml';
@@ -103,7 +106,12 @@ export function letterFileBase(k: Kommune): string {
   return `${k.kode}-${boundedSlug(k.navn) || 'kommune'}`;
 }
 
-export function composeLetter(data: ValidatedData, kommune: Kommune, cases: readonly Case[], templates: Compiled): LetterModel {
+export function composeLetter(
+  data: ValidatedData,
+  kommune: Kommune,
+  cases: readonly Case[],
+  templates: Compiled,
+): LetterModel {
   const { barometer: b, ruleSet } = data;
   const sorted = [...cases].sort(compareCases);
   const sager = sorted.map((c) => assessCase(c, ruleSet));
@@ -130,7 +138,9 @@ export function composeLetter(data: ValidatedData, kommune: Kommune, cases: read
   // The Message-ID names this exact letter: same content, same ID (so a resend
   // of the same letter can be recognised); changed content, new ID (RFC 5322 §3.6.4).
   // (An absent journalnummer leaves the JSON, and so the ID, as it was.)
-  const contentHash = sha256(JSON.stringify({ id: b.id, brevdato: b.brevdato, journalnummer: b.journalnummer, kommune, sager })).slice(0, 16);
+  const contentHash = sha256(
+    JSON.stringify({ id: b.id, brevdato: b.brevdato, journalnummer: b.journalnummer, kommune, sager }),
+  ).slice(0, 16);
   const emailContext = { ...context, attachmentName };
 
   return {

@@ -16,7 +16,10 @@ export function formatNationalFigures(picture: NationalPicture, barometer: Barom
   lines.push(`Sager: ${f.sager} fra ${countText(f.kommuner, 'kommune', 'kommuner')}`);
   lines.push(
     `Afgørelser: ${ruleSet.afgoerelser
-      .map((a) => `${a.label.toLowerCase()} ${f.afgoerelser[a.vaerdi] ?? 0} (${pct(f.afgoerelser[a.vaerdi] ?? 0, f.sager)})`)
+      .map(
+        (a) =>
+          `${a.label.toLowerCase()} ${f.afgoerelser[a.vaerdi] ?? 0} (${pct(f.afgoerelser[a.vaerdi] ?? 0, f.sager)})`,
+      )
       .join(', ')}`,
   );
   lines.push(`Lever op til regler og praksis: ${f.overholder} af ${f.sager} sager (${pct(f.overholder, f.sager)})`);
@@ -24,8 +27,14 @@ export function formatNationalFigures(picture: NationalPicture, barometer: Barom
   lines.push(`  heraf med væsentlig betydning: ${f.medVaesentligMangel} (${pct(f.medVaesentligMangel, f.sager)})`);
   lines.push('');
 
-  const w = Math.max(22, ...ruleSet.retligeMangler.map((r) => r.label.length + 2), ...ruleSet.sagsbehandlingsregler.map((r) => r.label.length + 2));
-  lines.push(`${'Retlige mangler'.padEnd(w)}${'i alt'.padStart(14)}${'væsentlig'.padStart(14)}${'lever op'.padStart(14)}   grundlag`);
+  const w = Math.max(
+    22,
+    ...ruleSet.retligeMangler.map((r) => r.label.length + 2),
+    ...ruleSet.sagsbehandlingsregler.map((r) => r.label.length + 2),
+  );
+  lines.push(
+    `${'Retlige mangler'.padEnd(w)}${'i alt'.padStart(14)}${'væsentlig'.padStart(14)}${'lever op'.padStart(14)}   grundlag`,
+  );
   for (const r of ruleSet.retligeMangler) {
     const m = f.mangler[r.kolonne] ?? { i_alt: 0, vaesentlig: 0 };
     const row = picture.retligeKrav.find((x) => x.kolonne === r.kolonne);

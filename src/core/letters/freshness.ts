@@ -19,7 +19,9 @@ export const RENDERER_VERSION = 'kommunebrev-brev-2';
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }
@@ -87,32 +89,59 @@ function stale(letter: ManifestLetter, file: string, code: string, reason: strin
 function staleReasons(letter: ManifestLetter, now: LetterInputs | undefined, kommune: Kommune | undefined): Problem[] {
   const was = letter.inputs;
   if (!was) {
-    return [stale(letter, 'manifest.json', 'stale-unknown', 'manifestet siger ikke, hvad brevet er skrevet ud fra (skrevet af en ældre version af kommunebrev)')];
+    return [
+      stale(
+        letter,
+        'manifest.json',
+        'stale-unknown',
+        'manifestet siger ikke, hvad brevet er skrevet ud fra (skrevet af en ældre version af kommunebrev)',
+      ),
+    ];
   }
   const reasons: Problem[] = [];
-  if (!kommune) return [stale(letter, 'kommuner.csv', 'stale-kommune-gone', 'kommunen findes ikke længere i kommuner.csv')];
+  if (!kommune)
+    return [stale(letter, 'kommuner.csv', 'stale-kommune-gone', 'kommunen findes ikke længere i kommuner.csv')];
   const row = { row: kommune.row };
   if (kommune.email !== letter.recipient) {
     reasons.push(
-      stale(letter, 'kommuner.csv', 'stale-address', `adressen er ændret siden render (brevet er skrevet til ${letter.recipient})`, {
-        ...row,
-        column: 'email',
-        value: kommune.email,
-      }),
+      stale(
+        letter,
+        'kommuner.csv',
+        'stale-address',
+        `adressen er ændret siden render (brevet er skrevet til ${letter.recipient})`,
+        {
+          ...row,
+          column: 'email',
+          value: kommune.email,
+        },
+      ),
     );
   } else if (now && now.kommune !== was.kommune) {
-    reasons.push(stale(letter, 'kommuner.csv', 'stale-kommune', 'kommunens navn eller postadresse er ændret siden render', row));
+    reasons.push(
+      stale(letter, 'kommuner.csv', 'stale-kommune', 'kommunens navn eller postadresse er ændret siden render', row),
+    );
   }
   if (!now) {
     reasons.push(stale(letter, 'sager.csv', 'stale-no-cases', 'kommunen har ikke længere sager i sager.csv'));
     return reasons;
   }
-  if (now.sager !== was.sager) reasons.push(stale(letter, 'sager.csv', 'stale-cases', 'sagerne er ændret siden render'));
-  if (now.barometer !== was.barometer) reasons.push(stale(letter, 'barometer.json', 'stale-barometer', 'barometer.json er ændret siden render'));
-  if (now.regelsaet !== was.regelsaet) reasons.push(stale(letter, 'regelsæt', 'stale-rules', 'regelsættet er ændret siden render'));
-  if (now.skabeloner !== was.skabeloner) reasons.push(stale(letter, 'templates', 'stale-templates', 'skabelonerne er ændret siden render'));
+  if (now.sager !== was.sager)
+    reasons.push(stale(letter, 'sager.csv', 'stale-cases', 'sagerne er ændret siden render'));
+  if (now.barometer !== was.barometer)
+    reasons.push(stale(letter, 'barometer.json', 'stale-barometer', 'barometer.json er ændret siden render'));
+  if (now.regelsaet !== was.regelsaet)
+    reasons.push(stale(letter, 'regelsæt', 'stale-rules', 'regelsættet er ændret siden render'));
+  if (now.skabeloner !== was.skabeloner)
+    reasons.push(stale(letter, 'templates', 'stale-templates', 'skabelonerne er ændret siden render'));
   if (now.renderer !== was.renderer) {
-    reasons.push(stale(letter, 'manifest.json', 'stale-renderer', `brevet er skrevet af en anden version af kommunebrev (${was.renderer}, nu ${now.renderer})`));
+    reasons.push(
+      stale(
+        letter,
+        'manifest.json',
+        'stale-renderer',
+        `brevet er skrevet af en anden version af kommunebrev (${was.renderer}, nu ${now.renderer})`,
+      ),
+    );
   }
   return reasons;
 }

@@ -109,7 +109,8 @@ export function parseManifest(text: string): ParsedManifest {
   if (r.success) return { ok: true, manifest: r.data };
   const [issue] = r.error.issues;
   const where = issue && issue.path.length > 0 ? ` (felt »${issue.path.join('.')}«)` : '';
-  const what = issue?.path.at(-1) === 'file' ? 'indeholder et ugyldigt filnavn' : 'har ikke den form, kommunebrev skriver';
+  const what =
+    issue?.path.at(-1) === 'file' ? 'indeholder et ugyldigt filnavn' : 'har ikke den form, kommunebrev skriver';
   return { ok: false, message: `${what}${where}` };
 }
 
@@ -118,7 +119,13 @@ export function serializeManifest(manifest: Manifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-export function manifestLetter(model: LetterModel, pdf: ManifestFile, eml: ManifestLetter['eml'], advarsler: string[], inputs?: LetterInputs): ManifestLetter {
+export function manifestLetter(
+  model: LetterModel,
+  pdf: ManifestFile,
+  eml: ManifestLetter['eml'],
+  advarsler: string[],
+  inputs?: LetterInputs,
+): ManifestLetter {
   return {
     kommunekode: model.kommune.kode,
     navn: model.kommune.navn,
@@ -144,9 +151,14 @@ export function manifestLetter(model: LetterModel, pdf: ManifestFile, eml: Manif
 }
 
 /** The letters of a `render --kommune`: the new ones replace theirs, every other letter of the previous render stays. */
-export function mergeLetters(previous: readonly ManifestLetter[], written: readonly ManifestLetter[]): ManifestLetter[] {
+export function mergeLetters(
+  previous: readonly ManifestLetter[],
+  written: readonly ManifestLetter[],
+): ManifestLetter[] {
   const replaced = new Set(written.map((l) => l.kommunekode));
-  return [...previous.filter((l) => !replaced.has(l.kommunekode)), ...written].sort((a, b) => a.kommunekode.localeCompare(b.kommunekode));
+  return [...previous.filter((l) => !replaced.has(l.kommunekode)), ...written].sort((a, b) =>
+    a.kommunekode.localeCompare(b.kommunekode),
+  );
 }
 
 /** Which warnings concern which kommune: rows of the sager table map to kommuner via their cases. */

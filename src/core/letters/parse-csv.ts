@@ -17,7 +17,10 @@ export interface DecodedText {
  *  UTF-32 are named, with how to save as UTF-8, and not read. */
 export function decodeCsvBytes(bytes: Uint8Array, file: string): DecodedText {
   const wide = detectWideEncoding(bytes);
-  if (wide) return { problems: [{ code: 'wide-encoding', severity: 'error', file, message: wideEncodingMessage(wide, 'csv') }] };
+  if (wide)
+    return {
+      problems: [{ code: 'wide-encoding', severity: 'error', file, message: wideEncodingMessage(wide, 'csv') }],
+    };
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     return { text, problems: [] };
@@ -81,7 +84,12 @@ export function parseCsv(text: string, file: string): ParsedCsv {
 
   const headerRecord = records[0];
   if (!headerRecord || headerRecord.every((h) => h.trim() === '')) {
-    problems.push({ code: 'empty-file', severity: 'error', file, message: 'Filen er tom eller mangler overskriftsrækken.' });
+    problems.push({
+      code: 'empty-file',
+      severity: 'error',
+      file,
+      message: 'Filen er tom eller mangler overskriftsrækken.',
+    });
     return { problems };
   }
 

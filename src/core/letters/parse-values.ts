@@ -25,7 +25,8 @@ export function normalizeValue(value: string): string {
 /** Kommunekoder are 3 digits (101–860); files often carry a leading zero ("0173"). */
 export function parseKommunekode(raw: string): ParseResult<string> {
   const v = raw.trim();
-  if (!/^\d{1,4}$/.test(v)) return { ok: false, reason: 'Kommunekoden skal være et tal med højst fire cifre, fx 173 eller 0173.' };
+  if (!/^\d{1,4}$/.test(v))
+    return { ok: false, reason: 'Kommunekoden skal være et tal med højst fire cifre, fx 173 eller 0173.' };
   const n = Number(v);
   if (n < 1 || n > 999) return { ok: false, reason: 'Kommunekoden skal ligge mellem 1 og 999.' };
   return { ok: true, value: String(n).padStart(3, '0') };
@@ -43,7 +44,8 @@ export function parseDate(raw: string): ParseResult<string> {
     if (!match) {
       return {
         ok: false,
-        reason: 'Datoen kan ikke læses. Skriv den som ÅÅÅÅ-MM-DD (2022-12-20) eller DD-MM-ÅÅÅÅ (20-12-2022, 20.12.2022, 20/12/2022).',
+        reason:
+          'Datoen kan ikke læses. Skriv den som ÅÅÅÅ-MM-DD (2022-12-20) eller DD-MM-ÅÅÅÅ (20-12-2022, 20.12.2022, 20/12/2022).',
       };
     }
     [d, m, y] = [Number(match[1]), Number(match[3]), Number(match[4])];

@@ -62,7 +62,10 @@ function describeChar(cp: number): string {
 }
 
 /** The first character that does not belong, with its 1-based position, or undefined. */
-export function findForbiddenChar(value: string, multiline: boolean): { position: number; codePoint: number } | undefined {
+export function findForbiddenChar(
+  value: string,
+  multiline: boolean,
+): { position: number; codePoint: number } | undefined {
   const pattern = multiline ? ALWAYS_FORBIDDEN : SINGLE_LINE_FORBIDDEN;
   const m = pattern.exec(value);
   if (!m) return undefined;
@@ -86,17 +89,26 @@ export interface TextProblem {
 }
 
 /** What is wrong with a string's characters or length, or undefined when it is fine. */
-export function checkText(value: string, opts: { max: number; multiline?: boolean; what?: string }): TextProblem | undefined {
+export function checkText(
+  value: string,
+  opts: { max: number; multiline?: boolean; what?: string },
+): TextProblem | undefined {
   const what = opts.what ?? 'Feltet';
   const bad = findForbiddenChar(value, opts.multiline ?? false);
   if (bad) {
     const lineBreak = bad.codePoint === 0x09 || bad.codePoint === 0x0a || bad.codePoint === 0x0d;
     const note = lineBreak && !opts.multiline ? ' (kun bemærkning må have linjeskift og tabulatorer)' : '';
-    return { code: 'forbidden-character', message: `${what} indeholder ${describeChar(bad.codePoint)} ved tegn nr. ${number(bad.position)}; det hører ikke hjemme her${note}. Fjern det.` };
+    return {
+      code: 'forbidden-character',
+      message: `${what} indeholder ${describeChar(bad.codePoint)} ved tegn nr. ${number(bad.position)}; det hører ikke hjemme her${note}. Fjern det.`,
+    };
   }
   const length = lengthOf(value);
   if (length > opts.max) {
-    return { code: 'too-long', message: `${what} er ${number(length)} tegn langt; højst ${number(opts.max)} tegn er tilladt. Forkort det.` };
+    return {
+      code: 'too-long',
+      message: `${what} er ${number(length)} tegn langt; højst ${number(opts.max)} tegn er tilladt. Forkort det.`,
+    };
   }
   return undefined;
 }
@@ -116,8 +128,10 @@ export function checkEmailLength(address: string): string | undefined {
   const octets = (s: string): number => new TextEncoder().encode(s).length;
   const local = octets(address.slice(0, Math.max(at, 0)));
   const domain = octets(address.slice(at + 1));
-  if (local > EMAIL_LIMITS.local) return `Delen før @ er ${local} tegn (bytes); højst ${EMAIL_LIMITS.local} er tilladt (RFC 5321 § 4.5.3.1.1).`;
-  if (domain > EMAIL_LIMITS.domain) return `Domænet er ${domain} tegn (bytes); højst ${EMAIL_LIMITS.domain} er tilladt (RFC 5321 § 4.5.3.1.2).`;
+  if (local > EMAIL_LIMITS.local)
+    return `Delen før @ er ${local} tegn (bytes); højst ${EMAIL_LIMITS.local} er tilladt (RFC 5321 § 4.5.3.1.1).`;
+  if (domain > EMAIL_LIMITS.domain)
+    return `Domænet er ${domain} tegn (bytes); højst ${EMAIL_LIMITS.domain} er tilladt (RFC 5321 § 4.5.3.1.2).`;
   if (octets(address) > EMAIL_LIMITS.address) {
     return `Adressen er ${octets(address)} tegn (bytes); højst ${EMAIL_LIMITS.address} er tilladt (RFC 5321 § 4.5.3.1.3).`;
   }
@@ -128,5 +142,6 @@ export function checkEmailLength(address: string): string | undefined {
 export function* jsonStrings(value: unknown, path: string[] = []): Generator<{ path: string; value: string }> {
   if (typeof value === 'string') yield { path: path.join('.'), value };
   else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* jsonStrings(v, [...path, String(i)]);
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* jsonStrings(v, [...path, k]);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) yield* jsonStrings(v, [...path, k]);
 }

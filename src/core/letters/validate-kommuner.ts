@@ -27,7 +27,14 @@ export function validateKommuner(reader: TableReader): Map<string, Kommune> {
     }
     const kode = parseKommunekode(rawKode);
     if (!kode.ok) {
-      reader.add({ code: 'invalid-kommunekode', severity: 'error', row, column: 'kommunekode', value: rawKode, message: kode.reason });
+      reader.add({
+        code: 'invalid-kommunekode',
+        severity: 'error',
+        row,
+        column: 'kommunekode',
+        value: rawKode,
+        message: kode.reason,
+      });
       continue;
     }
     const existing = byKode.get(kode.value);
@@ -44,13 +51,26 @@ export function validateKommuner(reader: TableReader): Map<string, Kommune> {
     }
     const navn = reader.cell(cells, 'navn');
     if (reader.has('navn') && navn === '') {
-      reader.add({ code: 'empty-cell', severity: 'error', row, column: 'navn', message: 'Cellen er tom; kommunens navn skal med i brevet.' });
+      reader.add({
+        code: 'empty-cell',
+        severity: 'error',
+        row,
+        column: 'navn',
+        message: 'Cellen er tom; kommunens navn skal med i brevet.',
+      });
     }
     const email = reader.cell(cells, 'email');
     if (email !== '' && !reader.isRefused(row, 'email')) {
       const tooLong = checkEmailLength(email);
       if (!EMAIL_PATTERN.test(email) || tooLong) {
-        reader.add({ code: 'invalid-email', severity: 'error', row, column: 'email', value: email, message: `Det er ikke en gyldig e-mailadresse.${tooLong ? ` ${tooLong}` : ''}` });
+        reader.add({
+          code: 'invalid-email',
+          severity: 'error',
+          row,
+          column: 'email',
+          value: email,
+          message: `Det er ikke en gyldig e-mailadresse.${tooLong ? ` ${tooLong}` : ''}`,
+        });
       }
     }
     byKode.set(kode.value, {

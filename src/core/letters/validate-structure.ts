@@ -16,7 +16,8 @@ function usualCount(table: RawTable): number | undefined {
   const seen = new Map<number, number>();
   for (const r of table.rows) if (r.fields !== undefined) seen.set(r.fields, (seen.get(r.fields) ?? 0) + 1);
   let best: [number, number] | undefined;
-  for (const [count, times] of seen) if (!best || times > best[1] || (times === best[1] && count < best[0])) best = [count, times];
+  for (const [count, times] of seen)
+    if (!best || times > best[1] || (times === best[1] && count < best[0])) best = [count, times];
   return best?.[0];
 }
 

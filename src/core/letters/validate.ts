@@ -47,8 +47,7 @@ export interface ValidationInput {
 }
 
 export type ValidationResult =
-  | { ok: true; data: ValidatedData; problems: Problem[] }
-  | { ok: false; problems: Problem[] };
+  { ok: true; data: ValidatedData; problems: Problem[] } | { ok: false; problems: Problem[] };
 
 /** Does this rule apply to a case with this afgørelse? */
 export function ruleApplies(rule: Rule, afgoerelse: string): boolean {
@@ -117,7 +116,12 @@ function validateCaseRow(
     const date = parseDate(rawDate);
     if (!date.ok) fail('afgørelsesdato', rawDate, 'invalid-date', date.reason);
     else if (date.value > barometer.brevdato) {
-      fail('afgørelsesdato', rawDate, 'date-after-letter', `Afgørelsesdatoen ligger efter brevdatoen (${barometer.brevdato}).`);
+      fail(
+        'afgørelsesdato',
+        rawDate,
+        'date-after-letter',
+        `Afgørelsesdatoen ligger efter brevdatoen (${barometer.brevdato}).`,
+      );
     } else {
       draft.afgoerelsesdato = date.value;
       const { fra, til } = barometer.undersoegelsesperiode;
@@ -136,7 +140,10 @@ function validateCaseRow(
 
   const rawAfg = required('afgørelse');
   if (rawAfg !== undefined) {
-    const afg = parseEnum(rawAfg, ruleSet.afgoerelser.map((a) => a.vaerdi));
+    const afg = parseEnum(
+      rawAfg,
+      ruleSet.afgoerelser.map((a) => a.vaerdi),
+    );
     if (!afg.ok) fail('afgørelse', rawAfg, 'unknown-value', afg.reason);
     else draft.afgoerelse = afg.value;
   }
@@ -149,7 +156,12 @@ function validateCaseRow(
   }
 
   const afgoerelse = draft.afgoerelse;
-  const checkApplicability = (rule: Rule, raw: string, notApplicableButAssessed: boolean, isIkkeRelevant: boolean): boolean => {
+  const checkApplicability = (
+    rule: Rule,
+    raw: string,
+    notApplicableButAssessed: boolean,
+    isIkkeRelevant: boolean,
+  ): boolean => {
     if (afgoerelse === undefined) return true;
     const applies = ruleApplies(rule, afgoerelse);
     if (!applies && notApplicableButAssessed) {
@@ -183,7 +195,8 @@ function validateCaseRow(
     }
     // "nej" (no defect) where the rule does not apply is true and harmless; a
     // defect there is a contradiction.
-    if (checkApplicability(rule, raw, isDefect(v.value), v.value === 'ikke relevant')) draft.mangler[rule.kolonne] = v.value;
+    if (checkApplicability(rule, raw, isDefect(v.value), v.value === 'ikke relevant'))
+      draft.mangler[rule.kolonne] = v.value;
   }
 
   for (const rule of ruleSet.sagsbehandlingsregler) {
@@ -194,7 +207,8 @@ function validateCaseRow(
       fail(rule.kolonne, raw, 'unknown-value', v.reason);
       continue;
     }
-    if (checkApplicability(rule, raw, v.value !== 'ikke relevant', v.value === 'ikke relevant')) draft.regler[rule.kolonne] = v.value;
+    if (checkApplicability(rule, raw, v.value !== 'ikke relevant', v.value === 'ikke relevant'))
+      draft.regler[rule.kolonne] = v.value;
   }
 
   // "Overholder regler og praksis" is "nej" exactly when a retlig mangel has
@@ -243,7 +257,12 @@ export function validateBarometerData(input: ValidationInput): ValidationResult 
   sReader.scanCells(columns, badRows);
 
   if (input.sager.rows.length === 0) {
-    sReader.problems.push({ code: 'no-cases', severity: 'error', file: input.sager.file, message: 'Filen indeholder ingen sager.' });
+    sReader.problems.push({
+      code: 'no-cases',
+      severity: 'error',
+      file: input.sager.file,
+      message: 'Filen indeholder ingen sager.',
+    });
   }
 
   const cases: Case[] = [];

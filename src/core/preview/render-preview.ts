@@ -131,7 +131,10 @@ function statusDetails(s: KommuneSendStatus): StatusDetail[] {
   if (s.messageId) rows.push({ label: 'Message-ID', value: s.messageId, code: true });
   if (s.response) {
     const label = s.state === 'sent' ? 'Svar fra mailserveren' : s.state === 'failed' ? 'Fejl' : 'Seneste besked';
-    rows.push({ label, value: s.code !== undefined && !s.response.startsWith(String(s.code)) ? `${s.code} ${s.response}` : s.response });
+    rows.push({
+      label,
+      value: s.code !== undefined && !s.response.startsWith(String(s.code)) ? `${s.code} ${s.response}` : s.response,
+    });
   } else if (s.code !== undefined) {
     rows.push({ label: 'SMTP-kode', value: String(s.code) });
   }
@@ -141,12 +144,22 @@ function statusDetails(s: KommuneSendStatus): StatusDetail[] {
 
 function statusCell(s: KommuneSendStatus | undefined, letter: ManifestLetter) {
   if (!s) return { state: 'ikke-sendt' };
-  const base = { state: s.state, at: s.at, atText: formatDanishDateTime(s.at), kommunekode: letter.kommunekode, details: statusDetails(s) };
+  const base = {
+    state: s.state,
+    at: s.at,
+    atText: formatDanishDateTime(s.at),
+    kommunekode: letter.kommunekode,
+    details: statusDetails(s),
+  };
   if (s.state !== 'sent') return base;
   // From the journal: the last delivery's address and content against the letter in the folder now.
   const last = lastDelivery(s);
   const changed = versionChange(letter, last) !== undefined ? { to: last?.to ?? '' } : undefined;
-  const title = [`Sendt ${formatDanishDateTime(s.at)}`, s.messageId ? `Message-ID: ${s.messageId}` : '', s.response ? `Svar: ${s.response}` : '']
+  const title = [
+    `Sendt ${formatDanishDateTime(s.at)}`,
+    s.messageId ? `Message-ID: ${s.messageId}` : '',
+    s.response ? `Svar: ${s.response}` : '',
+  ]
     .filter(Boolean)
     .join('\n');
   return { ...base, title, changed };
@@ -161,7 +174,10 @@ function statusSummary(m: Manifest, status: SendStatusMap) {
   }
   const letterCodes = new Set(m.letters.map((l) => l.kommunekode));
   const unknown = [...status.keys()].filter((k) => !letterCodes.has(k)).sort();
-  const latest = [...status.values()].map((s) => s.at).sort().at(-1);
+  const latest = [...status.values()]
+    .map((s) => s.at)
+    .sort()
+    .at(-1);
   return {
     ...counts,
     kind: counts.failed + counts.uafklaret > 0 ? 'fejl' : counts.ikke > 0 ? 'adv' : 'ok',
@@ -175,8 +191,19 @@ function statusSummary(m: Manifest, status: SendStatusMap) {
 // ---------------------------------------------------------------------------
 // National figures.
 
-function figureRow(label: string, row: Pick<FigureRow, 'lever' | 'grundlag' | 'procent'>, tal: number[], kolonne: string) {
-  return { label, kolonne, width: Math.max(0, Math.min(100, row.procent)), andel: pctText(row.lever, row.grundlag, row.procent), tal };
+function figureRow(
+  label: string,
+  row: Pick<FigureRow, 'lever' | 'grundlag' | 'procent'>,
+  tal: number[],
+  kolonne: string,
+) {
+  return {
+    label,
+    kolonne,
+    width: Math.max(0, Math.min(100, row.procent)),
+    andel: pctText(row.lever, row.grundlag, row.procent),
+    tal,
+  };
 }
 
 function grundlagNote(rows: readonly FigureRow[], sager: number, what: string): string {
@@ -229,7 +256,12 @@ function nationalView(m: Manifest) {
     },
     figur5: m.national.sagsbehandlingsregler.map((r) => {
       const c = f.regler[r.kolonne];
-      return figureRow(r.label, r, [c?.['ikke overholdt'] ?? 0, c?.['ikke relevant'] ?? 0, c?.['kan ikke vurderes'] ?? 0], r.kolonne);
+      return figureRow(
+        r.label,
+        r,
+        [c?.['ikke overholdt'] ?? 0, c?.['ikke relevant'] ?? 0, c?.['kan ikke vurderes'] ?? 0],
+        r.kolonne,
+      );
     }),
   };
 }
@@ -243,7 +275,11 @@ function kommuneRow(l: ManifestLetter, status: SendStatusMap | undefined) {
     kommunekode: l.kommunekode,
     navn: l.navn,
     // With the status column the rows are two lines high anyway: the address may break after "@".
-    recipient: !l.recipient ? undefined : status && at >= 0 ? { head: l.recipient.slice(0, at), tail: l.recipient.slice(at + 1) } : { head: l.recipient },
+    recipient: !l.recipient
+      ? undefined
+      : status && at >= 0
+        ? { head: l.recipient.slice(0, at), tail: l.recipient.slice(at + 1) }
+        : { head: l.recipient },
     antalSager: l.antalSager,
     overholder: l.overholder,
     medVaesentligMangel: l.medVaesentligMangel,
@@ -258,7 +294,12 @@ function kommuneRow(l: ManifestLetter, status: SendStatusMap | undefined) {
 
 /** The preview page (index.html) for a render. Pure and deterministic.
  *  `folderProblems`: files that do not match the manifest (formatted); the page then says plainly that the folder is inconsistent. */
-export function renderPreviewHtml(t: PreviewTemplates, manifest: Manifest, sendStatus?: SendStatusMap, folderProblems: readonly string[] = []): string {
+export function renderPreviewHtml(
+  t: PreviewTemplates,
+  manifest: Manifest,
+  sendStatus?: SendStatusMap,
+  folderProblems: readonly string[] = [],
+): string {
   const m = manifest;
   const f = m.national.figures;
   const letters = [...m.letters].sort((a, b) => a.kommunekode.localeCompare(b.kommunekode, 'da', { numeric: true }));
@@ -269,7 +310,10 @@ export function renderPreviewHtml(t: PreviewTemplates, manifest: Manifest, sendS
     script: t.script,
     barometer: { id: m.barometer.id, brevdato: safeDate(m.barometer.brevdato), eksempeldata: m.barometer.eksempeldata },
     letterCount: letters.length,
-    inconsistent: folderProblems.length > 0 ? { text: countText(folderProblems.length, 'fil passer', 'filer passer'), problems: folderProblems } : undefined,
+    inconsistent:
+      folderProblems.length > 0
+        ? { text: countText(folderProblems.length, 'fil passer', 'filer passer'), problems: folderProblems }
+        : undefined,
     cards: {
       kommunerText: countText(letters.length, 'kommune', 'kommuner'),
       breveText: countText(letters.length, 'brev', 'breve'),
@@ -309,5 +353,7 @@ export function renderEmailPageHtml(t: PreviewTemplates, manifest: Manifest, let
 
 /** The list `preview` serves at / for an out folder with several barometer folders. */
 export function renderListingHtml(t: PreviewTemplates, barometre: readonly string[]): string {
-  return t.listing({ barometre: barometre.map((b) => ({ navn: b, href: `${encodeURIComponent(b)}/${PREVIEW_FILE}` })) });
+  return t.listing({
+    barometre: barometre.map((b) => ({ navn: b, href: `${encodeURIComponent(b)}/${PREVIEW_FILE}` })),
+  });
 }

@@ -39,24 +39,42 @@ export interface EmlCheck {
 
 /** The .eml must be addressed to exactly the recipient, nobody else, and carry the expected Message-ID.
  *  `who` ("173 Lyngby-Taarbæk Kommune") starts each message; `file` is the .eml's name. */
-export function checkEml(eml: Uint8Array, expected: { recipient: string; messageId: string; file?: string; who?: string }): EmlCheck {
+export function checkEml(
+  eml: Uint8Array,
+  expected: { recipient: string; messageId: string; file?: string; who?: string },
+): EmlCheck {
   const h = parseEmlHeaders(eml);
   const problems: Problem[] = [];
   const file = expected.file ?? 'e-mail';
   const problem = (code: string, column: string, text: string): void => {
-    problems.push({ code, severity: 'error', file, column, message: `${expected.who ? `${expected.who}: ` : ''}${text}.` });
+    problems.push({
+      code,
+      severity: 'error',
+      file,
+      column,
+      message: `${expected.who ? `${expected.who}: ` : ''}${text}.`,
+    });
   };
   const to = addressesOf(h.get('to'));
   const want = expected.recipient.toLowerCase();
   if (to.length !== 1 || to[0] !== want) {
-    problem('eml-to', 'To', `e-mailens To-felt (${to.join(', ') || 'tomt'}) er ikke kommunens adresse ${expected.recipient}`);
+    problem(
+      'eml-to',
+      'To',
+      `e-mailens To-felt (${to.join(', ') || 'tomt'}) er ikke kommunens adresse ${expected.recipient}`,
+    );
   }
   for (const field of ['cc', 'bcc', 'resent-to', 'resent-cc', 'resent-bcc']) {
-    if (h.has(field)) problem('eml-extra-recipient', field, `e-mailen har et ${field}-felt; den må kun gå til kommunen`);
+    if (h.has(field))
+      problem('eml-extra-recipient', field, `e-mailen har et ${field}-felt; den må kun gå til kommunen`);
   }
   const ids = (h.get('message-id') ?? []).map((v) => v.replace(/^<|>$/g, '').trim());
   if (ids.length !== 1 || ids[0] !== expected.messageId) {
-    problem('eml-message-id', 'Message-ID', `e-mailens Message-ID (${ids.join(', ') || 'mangler'}) er ikke den, manifestet angiver (${expected.messageId})`);
+    problem(
+      'eml-message-id',
+      'Message-ID',
+      `e-mailens Message-ID (${ids.join(', ') || 'mangler'}) er ikke den, manifestet angiver (${expected.messageId})`,
+    );
   }
   return { ok: problems.length === 0, problems };
 }
@@ -89,7 +107,10 @@ function splitHeader(text: string): { fields: string[]; rest: string } {
 }
 
 function fieldName(field: string): string {
-  return field.slice(0, Math.max(0, field.indexOf(':'))).trim().toLowerCase();
+  return field
+    .slice(0, Math.max(0, field.indexOf(':')))
+    .trim()
+    .toLowerCase();
 }
 
 /** The message without its Date and Message-ID fields: what identifies the letter version. */

@@ -28,7 +28,12 @@ export function checkLetterFiles(letter: ManifestLetter, files: LetterFiles): Pr
     [letter.eml, files.emlSha256],
   ] as const) {
     if (actual === undefined) {
-      problems.push({ code: 'letter-file-missing', severity: 'error', file: f.file, message: `${who}: filen findes ikke eller kan ikke læses.` });
+      problems.push({
+        code: 'letter-file-missing',
+        severity: 'error',
+        file: f.file,
+        message: `${who}: filen findes ikke eller kan ikke læses.`,
+      });
     } else if (actual !== f.sha256) {
       problems.push({
         code: 'letter-file-changed',
@@ -85,7 +90,14 @@ export function checkRender(input: RenderCheckInput): RenderCheck {
     // once that address is known to be the kommune's current one.
     if (problems.length === 0 && kommune && files.eml) {
       const who = `${letter.kommunekode} ${letter.navn}`;
-      problems.push(...checkEml(files.eml, { recipient: kommune.email, messageId: letter.email.messageId, file: letter.eml.file, who }).problems);
+      problems.push(
+        ...checkEml(files.eml, {
+          recipient: kommune.email,
+          messageId: letter.email.messageId,
+          file: letter.eml.file,
+          who,
+        }).problems,
+      );
     }
     if (problems.length > 0) result.refused.set(letter.kommunekode, problems);
   }

@@ -38,7 +38,6 @@ export function who(l: Pick<ManifestLetter, 'kommunekode' | 'navn'>, address: st
   return `${l.kommunekode} ${l.navn} <${address}>`;
 }
 
-
 export type LetterState = KommuneSendStatus['state'] | 'rendered';
 
 export function stateOf(status: SendStatusMap, kode: string): LetterState {

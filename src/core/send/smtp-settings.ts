@@ -73,7 +73,10 @@ const ENCODE_HINT =
  */
 function unreadable(raw: string): string {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
-  const shown = scheme === 'smtp' || scheme === 'smtps' ? ` (den begynder med ${scheme}://; resten vises ikke, da den kan indeholde adgangskoden)` : ' (den vises ikke, da den kan indeholde adgangskoden)';
+  const shown =
+    scheme === 'smtp' || scheme === 'smtps'
+      ? ` (den begynder med ${scheme}://; resten vises ikke, da den kan indeholde adgangskoden)`
+      : ' (den vises ikke, da den kan indeholde adgangskoden)';
   const hint = raw.includes('@') ? ` ${ENCODE_HINT}` : '';
   return `SMTP_URL kan ikke læses som en adresse${shown}.${hint} Brug ${EXAMPLE}.`;
 }
@@ -100,7 +103,11 @@ export function withAddress(settings: SmtpSettings, address: string): SmtpSettin
  */
 export function parseSmtpSettings(env: Readonly<Record<string, string | undefined>>): SettingsResult {
   const raw = env.SMTP_URL?.trim();
-  if (!raw) return { ok: false, message: `SMTP_URL er ikke sat. Angiv mailserveren, ${EXAMPLE}, og brugernavn og adgangskode i SMTP_USER og SMTP_PASS.` };
+  if (!raw)
+    return {
+      ok: false,
+      message: `SMTP_URL er ikke sat. Angiv mailserveren, ${EXAMPLE}, og brugernavn og adgangskode i SMTP_USER og SMTP_PASS.`,
+    };
   let url: URL;
   try {
     url = new URL(raw);
@@ -115,22 +122,36 @@ export function parseSmtpSettings(env: Readonly<Record<string, string | undefine
     // "smtp://user:12/ab@host" parses with host "user" and path "/ab@host":
     // an unencoded "/" in the password, not a path.
     if (`${url.pathname}${url.search}${url.hash}`.includes('@')) return { ok: false, message: unreadable(raw) };
-    return { ok: false, message: `SMTP_URL må kun indeholde smtp(s)://vært:port, ikke sti eller parametre (${EXAMPLE}).` };
+    return {
+      ok: false,
+      message: `SMTP_URL må kun indeholde smtp(s)://vært:port, ikke sti eller parametre (${EXAMPLE}).`,
+    };
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!host) return { ok: false, message: `SMTP_URL mangler værtsnavnet (${EXAMPLE}).` };
   const secure = protocol === 'smtps:';
   const port = url.port ? Number(url.port) : secure ? 465 : 587;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, message: 'Porten i SMTP_URL er ugyldig.' };
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    return { ok: false, message: 'Porten i SMTP_URL er ugyldig.' };
 
   const user = env.SMTP_USER ?? (url.username ? decode(url.username) : undefined);
   const pass = env.SMTP_PASS ?? (url.password ? decode(url.password) : undefined);
   if ((user && pass === undefined) || (!user && pass)) {
-    return { ok: false, message: 'Angiv både SMTP_USER og SMTP_PASS (eller ingen af dem, hvis mailserveren ikke kræver login).' };
+    return {
+      ok: false,
+      message: 'Angiv både SMTP_USER og SMTP_PASS (eller ingen af dem, hvis mailserveren ikke kræver login).',
+    };
   }
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const tls: TlsMode = secure ? 'implicit' : 'starttls';
-  let settings: SmtpSettings = { host, port, secure, loopback: false, tls, display: `${shownHost}:${port} (${how(tls)})` };
+  let settings: SmtpSettings = {
+    host,
+    port,
+    secure,
+    loopback: false,
+    tls,
+    display: `${shownHost}:${port} (${how(tls)})`,
+  };
   // An IP literal is its own address; a name is decided only once resolved.
   if (isIP(host)) settings = withAddress(settings, host);
   if (user && pass !== undefined) settings.auth = { user, pass };
