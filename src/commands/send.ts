@@ -9,7 +9,15 @@
 import { join, resolve } from 'node:path';
 import { readLetterFiles, readManifestFile } from '../adapters/letters/read-output.js';
 import { settleOutputFolder } from '../adapters/letters/render-swap.js';
-import { acquireLock, JournalDamagedError, LockHeldError, openJournal, readJournal, type Lock, type OpenJournal } from '../adapters/send/send-journal.js';
+import {
+  acquireLock,
+  JournalDamagedError,
+  LockHeldError,
+  openJournal,
+  readJournal,
+  type Lock,
+  type OpenJournal,
+} from '../adapters/send/send-journal.js';
 import { DEFAULT_TIMEOUTS, resolveSmtpHost, type TransportTimeouts } from '../adapters/send/smtp-transport.js';
 import { composeLetters } from '../core/letters/compose-letter.js';
 import { findKommune, unknownKommuneMessage } from '../core/letters/find-kommune.js';
@@ -17,22 +25,21 @@ import { assessFreshness } from '../core/letters/freshness.js';
 import type { Manifest, ManifestLetter } from '../core/letters/manifest.js';
 import type { ValidatedData } from '../core/types.js';
 import { foldRecord, type JournalRecord } from '../core/send/journal-fold.js';
-import { JOURNAL_FILE, JOURNAL_VERSION } from '../core/send/journal.js';
+import { JOURNAL_FILE } from '../core/send/journal.js';
 import { parseRate, type Rate } from '../core/send/pacing.js';
 import { checkRender, type LetterFiles } from '../core/send/send-check.js';
 import { planSend } from '../core/send/send-plan.js';
 import { parseSendTunables, type SendTunables } from '../core/send/send-settings.js';
 import { confirmation, missingCopies, planNotes } from '../core/send/send-summary.js';
-import { who } from '../core/send/send-report.js';
 import { parseSmtpSettings, type SmtpSettings } from '../core/send/smtp-settings.js';
 import { isEmailAddress } from '../core/send/test-send.js';
 import { listSome } from '../core/danish.js';
 import { formatProblem, formatProblems } from '../core/problems.js';
 import { EXIT_INVALID, EXIT_OK, reportInvalid, UsageError, type Io } from './io.js';
 import { loadBarometer, type LoadResult } from './load.js';
-import { refreshPreview } from './refresh-preview.js';
 import { letterJob, newRunId, rebuiltCopy, copyJob, testJob } from './send-jobs.js';
 import { SendRun, type Job } from './send-run.js';
+import { markSent } from './send-mark-sent.js';
 
 export interface SendOptions {
   data: string;
@@ -48,13 +55,20 @@ export interface SendOptions {
 
 function checkUsage(opts: SendOptions): void {
   if (opts.resend && opts.kommune === undefined) {
-    throw new UsageError('--resend kræver --kommune: der sendes kun én kommune igen ad gangen (fx --kommune 173 --resend).');
+    throw new UsageError(
+      '--resend kræver --kommune: der sendes kun én kommune igen ad gangen (fx --kommune 173 --resend).',
+    );
   }
-  if (opts.markSent && opts.kommune === undefined) throw new UsageError('--mark-sent kræver --kommune (fx --kommune 173 --mark-sent).');
+  if (opts.markSent && opts.kommune === undefined)
+    throw new UsageError('--mark-sent kræver --kommune (fx --kommune 173 --mark-sent).');
   if (opts.markSent && opts.resend) throw new UsageError('--mark-sent og --resend kan ikke bruges sammen.');
   if (opts.test !== undefined) {
-    if (opts.resend || opts.markSent) throw new UsageError('--test kan ikke bruges sammen med --resend eller --mark-sent: en test sender kun til testadressen.');
-    if (!isEmailAddress(opts.test)) throw new UsageError(`--test skal have en e-mailadresse (fx --test dig@ankestyrelsen.dk), ikke »${opts.test}«.`);
+    if (opts.resend || opts.markSent)
+      throw new UsageError(
+        '--test kan ikke bruges sammen med --resend eller --mark-sent: en test sender kun til testadressen.',
+      );
+    if (!isEmailAddress(opts.test))
+      throw new UsageError(`--test skal have en e-mailadresse (fx --test dig@ankestyrelsen.dk), ikke »${opts.test}«.`);
   }
 }
 
@@ -88,7 +102,9 @@ export async function runSend(opts: SendOptions, io: Io, env: NodeJS.ProcessEnv 
   // A render killed in this folder is finished (or discarded) first; while one runs, nothing is sent.
   const settled = await settleOutputFolder(dir);
   if (settled.state === 'rendering') {
-    throw new UsageError(`En render (pid ${settled.holder.pid}) skriver brevene i ${shownDir} om lige nu. Vent, til den er færdig, se forhåndsvisningen igennem, og send derefter. Intet er sendt.`);
+    throw new UsageError(
+      `En render (pid ${settled.holder.pid}) skriver brevene i ${shownDir} om lige nu. Vent, til den er færdig, se forhåndsvisningen igennem, og send derefter. Intet er sendt.`,
+    );
   }
   for (const note of settled.notes) io.err(note);
   const read = await readManifestFile(dir);
@@ -110,7 +126,9 @@ export async function runSend(opts: SendOptions, io: Io, env: NodeJS.ProcessEnv 
     } catch (err) {
       // Unresolved is not this machine: example data is refused below.
       if (!eksempeldata) {
-        throw new UsageError(`Mailserveren ${settings.display} kan ikke slås op (${(err as NodeJS.ErrnoException).code ?? 'DNS'}). Kontrollér SMTP_URL. Intet er sendt.`);
+        throw new UsageError(
+          `Mailserveren ${settings.display} kan ikke slås op (${(err as NodeJS.ErrnoException).code ?? 'DNS'}). Kontrollér SMTP_URL. Intet er sendt.`,
+        );
       }
     }
   }
@@ -130,7 +148,9 @@ export async function runSend(opts: SendOptions, io: Io, env: NodeJS.ProcessEnv 
       throw new UsageError(unknownKommuneMessage(data.kommuner, opts.kommune));
     }
     if (!manifest.letters.some((l) => l.kommunekode === k.kode)) {
-      throw new UsageError(`Der er intet brev til ${k.navn} i ${shownDir} (kommunen har ingen sager, eller render er ikke kørt for den).`);
+      throw new UsageError(
+        `Der er intet brev til ${k.navn} i ${shownDir} (kommunen har ingen sager, eller render er ikke kørt for den).`,
+      );
     }
     kommunekode = k.kode;
   }
@@ -146,7 +166,9 @@ export async function runSend(opts: SendOptions, io: Io, env: NodeJS.ProcessEnv 
   }
   try {
     if (lock.tookOverFrom) {
-      io.err(`Bemærk: en tidligere afsendelse (pid ${lock.tookOverFrom.pid}) blev afbrudt uden at rydde op; dens lås er fjernet. Sendejournalen fortæller, hvor den nåede til.`);
+      io.err(
+        `Bemærk: en tidligere afsendelse (pid ${lock.tookOverFrom.pid}) blev afbrudt uden at rydde op; dens lås er fjernet. Sendejournalen fortæller, hvor den nåede til.`,
+      );
     }
     // Read first, write later: a send that is refused leaves no journal behind.
     const existing = await readJournal(dir);
@@ -155,7 +177,24 @@ export async function runSend(opts: SendOptions, io: Io, env: NodeJS.ProcessEnv 
       return EXIT_INVALID;
     }
     const record = foldRecord(existing.entries);
-    return await sendLocked({ opts, io, data, loaded, manifest, dir, shownDir, renderCmd, settings, rate, tunables: tunables.tunables, timeouts, kommunekode, scope, lock, record });
+    return await sendLocked({
+      opts,
+      io,
+      data,
+      loaded,
+      manifest,
+      dir,
+      shownDir,
+      renderCmd,
+      settings,
+      rate,
+      tunables: tunables.tunables,
+      timeouts,
+      kommunekode,
+      scope,
+      lock,
+      record,
+    });
   } finally {
     await lock.release();
   }
@@ -175,46 +214,14 @@ async function withJournal(io: Io, dir: string, use: (journal: OpenJournal) => P
   }
   try {
     if (journal.tornSavedTo) {
-      io.err(`Bemærk: sendejournalens sidste linje var ufuldstændig (skrivningen blev afbrudt) og er fjernet; en kopi ligger i ${journal.tornSavedTo}.`);
+      io.err(
+        `Bemærk: sendejournalens sidste linje var ufuldstændig (skrivningen blev afbrudt) og er fjernet; en kopi ligger i ${journal.tornSavedTo}.`,
+      );
     }
     return await use(journal);
   } finally {
     await journal.close();
   }
-}
-
-async function markSent(io: Io, dir: string, journal: OpenJournal, manifest: Manifest, record: JournalRecord, kode: string, arkivkopi: string | undefined): Promise<number> {
-  const letter = manifest.letters.find((l) => l.kommunekode === kode);
-  const s = record.status.get(kode);
-  if (!letter) throw new UsageError(`Der er intet brev til kommune ${kode}.`);
-  // An archive copy of a delivered letter that is uafklaret, or that staff filed by hand (e.g. because it
-  // can no longer be rebuilt), is confirmed the same way; the kommune's letter is not touched.
-  const open = s?.state === 'sent' ? [...s.deliveries].reverse() : [];
-  const copy = open.find((d) => d.arkivkopi?.state === 'uafklaret') ?? (arkivkopi !== undefined ? open.find((d) => d.arkivkopi?.state !== 'sent') : undefined);
-  if (copy) {
-    const to = copy.arkivkopi?.to ?? arkivkopi;
-    await journal.append({
-      v: JOURNAL_VERSION,
-      at: new Date().toISOString(),
-      run: newRunId(),
-      type: 'marked-sent',
-      kommunekode: kode,
-      kind: 'arkivkopi',
-      messageId: copy.messageId,
-      ...(to !== undefined ? { recipient: to } : {}),
-    });
-    io.out(`Arkivkopien af brevet til ${letter.navn} (Message-ID <${copy.messageId}>) er registreret som arkiveret i sendejournalen (intet er sendt).`);
-    await refreshPreview(io, dir, manifest);
-    return EXIT_OK;
-  }
-  if (s?.state !== 'uafklaret' || s.messageId === undefined) {
-    const what = s ? (s.state === 'sent' ? 'allerede sendt' : 'fejlet (ikke modtaget af mailserveren)') : 'ikke sendt';
-    throw new UsageError(`--mark-sent er kun til uafklarede breve; brevet til ${letter.navn} er ${what}.`);
-  }
-  await journal.append({ v: JOURNAL_VERSION, at: new Date().toISOString(), run: newRunId(), type: 'marked-sent', kommunekode: kode, kind: 'brev', messageId: s.messageId });
-  io.out(`Brevet til ${who(letter, s.to ?? letter.recipient)} er registreret som modtaget i sendejournalen (det er ikke sendt igen).`);
-  await refreshPreview(io, dir, manifest);
-  return EXIT_OK;
 }
 
 interface SendContext {
@@ -239,14 +246,33 @@ interface SendContext {
 
 /** With the lock held: plan → check the letters about to go → jobs → confirm → run. */
 async function sendLocked(c: SendContext): Promise<number> {
-  const { opts, io, data, loaded, manifest, dir, shownDir, renderCmd, settings, rate, tunables, timeouts, kommunekode, scope, lock, record } = c;
+  const {
+    opts,
+    io,
+    data,
+    loaded,
+    manifest,
+    dir,
+    shownDir,
+    renderCmd,
+    settings,
+    rate,
+    tunables,
+    timeouts,
+    kommunekode,
+    scope,
+    lock,
+    record,
+  } = c;
   const id = data.barometer.id;
   const args = { data: opts.data, out: opts.out };
   // A test send gets no archive copy: it is not a letter to a kommune.
   const arkivkopi = opts.test === undefined ? data.barometer.arkivkopi : undefined;
   if (opts.markSent) {
     if (kommunekode === undefined) throw new Error('unreachable');
-    return await withJournal(io, dir, (journal) => markSent(io, dir, journal, manifest, record, kommunekode, data.barometer.arkivkopi));
+    return await withJournal(io, dir, (journal) =>
+      markSent(io, dir, journal, manifest, record, kommunekode, data.barometer.arkivkopi),
+    );
   }
   if (!settings) throw new Error('unreachable');
   const runId = newRunId();
@@ -274,7 +300,9 @@ async function sendLocked(c: SendContext): Promise<number> {
       );
     }
   }
-  const pendingCopies = missingCopies(scope, record, arkivkopi).filter((c) => c.delivery.arkivkopi?.state !== 'uafklaret');
+  const pendingCopies = missingCopies(scope, record, arkivkopi).filter(
+    (c) => c.delivery.arkivkopi?.state !== 'uafklaret',
+  );
   const checked = [...new Set([...planned.map((p) => p.letter), ...pendingCopies.map((c) => c.letter)])];
   const files = new Map<string, LetterFiles>();
   for (const letter of checked) files.set(letter.kommunekode, await readLetterFiles(dir, letter));
@@ -289,13 +317,19 @@ async function sendLocked(c: SendContext): Promise<number> {
   });
   if (check.global.length > 0) {
     io.err(formatProblems(check.global));
-    throw new UsageError(`Brevene i ${shownDir} kan ikke sendes. Kør »${renderCmd}« igen, se forhåndsvisningen igennem, og send derefter. Intet er sendt.`);
+    throw new UsageError(
+      `Brevene i ${shownDir} kan ikke sendes. Kør »${renderCmd}« igen, se forhåndsvisningen igennem, og send derefter. Intet er sendt.`,
+    );
   }
-  const refused = [...planned.filter((p) => check.refused.has(p.letter.kommunekode)).map((p) => p.letter.kommunekode), ...check.missing.map((m) => m.kommunekode)];
+  const refused = [
+    ...planned.filter((p) => check.refused.has(p.letter.kommunekode)).map((p) => p.letter.kommunekode),
+    ...check.missing.map((m) => m.kommunekode),
+  ];
   planned = planned.filter((p) => !check.refused.has(p.letter.kommunekode));
   if (refused.length > 0) {
     io.err(`Sendes ikke, fordi brevet ikke passer med data, skabeloner eller filer (${refused.length}):`);
-    for (const p of [...[...check.refused.values()].flat(), ...check.missing.map((m) => m.problem)]) io.err(`  ${formatProblem(p)}`);
+    for (const p of [...[...check.refused.values()].flat(), ...check.missing.map((m) => m.problem)])
+      io.err(`  ${formatProblem(p)}`);
     io.err(
       `Skriv ${refused.length === 1 ? 'brevet' : 'dem'} igen med »${renderCmd}${refused.length === 1 ? ` --kommune ${refused[0] ?? ''}` : ''}«, ` +
         `se forhåndsvisningen igennem, og send derefter.${planned.length > 0 ? ' De øvrige breve sendes.' : ''}`,
@@ -306,7 +340,10 @@ async function sendLocked(c: SendContext): Promise<number> {
 
   // --- the jobs -------------------------------------------------------------
   const jobs: Job[] = [];
-  const models = opts.test !== undefined ? new Map(composeLetters(data, loaded.templates).map((m) => [m.kommune.kode, m])) : undefined;
+  const models =
+    opts.test !== undefined
+      ? new Map(composeLetters(data, loaded.templates).map((m) => [m.kommune.kode, m]))
+      : undefined;
   for (const { letter, resend } of planned) {
     const f = files.get(letter.kommunekode);
     const to = recipients.get(letter.kommunekode);
@@ -359,7 +396,10 @@ async function sendLocked(c: SendContext): Promise<number> {
     const ok = await sendRun.confirm(
       confirmation({
         manifest,
-        letters: planned.map((p) => ({ ...p, to: opts.test ?? recipients.get(p.letter.kommunekode) ?? p.letter.recipient })),
+        letters: planned.map((p) => ({
+          ...p,
+          to: opts.test ?? recipients.get(p.letter.kommunekode) ?? p.letter.recipient,
+        })),
         server: settings.display,
         login: settings.auth !== undefined,
         rate: rate?.text,
