@@ -11,6 +11,11 @@ export function formatDanishDate(iso: string): string {
 }
 
 /** "1 sag", "4 sager": a count with the singular or plural noun. */
+/** The first letter in upper case (Danish casing rules). */
+export function capitalize(s: string): string {
+  return s.charAt(0).toLocaleUpperCase('da') + s.slice(1);
+}
+
 export function countText(n: number, singular: string, plural: string): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }

@@ -1,6 +1,7 @@
 // zod schemas for barometer.json and regelsaet.json, and the pure functions
 // that turn parsed JSON into typed values or Problems (in Danish).
 import { z } from 'zod';
+import { capitalize } from '../danish.js';
 import type { Problem, RuleSet } from '../types.js';
 import { checkEmailLength, checkText, jsonStrings, LIMITS } from './validate-cells.js';
 
@@ -153,10 +154,6 @@ function zodProblems(file: string, error: z.ZodError, json: unknown): Problem[] 
       message: path ? `Feltet »${path}« ${message}.` : `${capitalize(message)}.`,
     };
   });
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { percent, type FigureRow } from '../letters/assess.js';
-import { countText, formatDanishDate, formatDanishDateTime } from '../danish.js';
+import { capitalize, countText, formatDanishDate, formatDanishDateTime } from '../danish.js';
 import type { Manifest, ManifestLetter } from '../letters/manifest.js';
 import { lastDelivery } from '../send/journal-fold.js';
 import { versionChange } from '../send/send-plan.js';
@@ -86,10 +86,6 @@ function pctText(part: number, whole: number, procent = percent(part, whole)): s
 
 function kB(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1024))} kB`;
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toLocaleUpperCase('da') + s.slice(1);
 }
 
 function safeDate(iso: string): string {
