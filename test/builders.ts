@@ -63,7 +63,8 @@ export function aDefectiveCaseView(overrides: Partial<CaseView> = {}): CaseView 
   });
 }
 
-const MONTHS = [
+/** Danish month names, written out here (not taken from date-fns) so the tests' expected dates do not come from the code under test. */
+export const MONTHS = [
   'januar',
   'februar',
   'marts',

@@ -11,24 +11,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MONTHS } from './builders.js';
 import { copyExampleData, EXAMPLE_DATA, runCli, tempDir } from './helpers/cli.js';
 import { readRows } from './helpers/csv.js';
 import { hasCommand, hasPreflight, pdfTableRows, pdfToReadingText, pdfWords, preflightPdfA1b } from './helpers/pdf.js';
 
-const MONTHS = [
-  'januar',
-  'februar',
-  'marts',
-  'april',
-  'maj',
-  'juni',
-  'juli',
-  'august',
-  'september',
-  'oktober',
-  'november',
-  'december',
-];
 const danishDate = (iso: string) => {
   const [y, m, d] = iso.split('-').map(Number);
   return `${d}. ${MONTHS[(m ?? 1) - 1]} ${y}`;
