@@ -8,7 +8,7 @@
 // (keeping a copy) before it appends again. The directory is fsynced when the
 // journal file is created, so the file itself survives a power loss.
 import { hostname } from 'node:os';
-import { open, readFile, rename, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -20,7 +20,14 @@ import {
   type ParsedJournal,
 } from '../../core/send/journal.js';
 import { syncDir } from '../letters/write-output.js';
-import { processIsAlive, readLockInfo, type LockInfo } from '../lock-info.js';
+import {
+  inspectLockFile,
+  releaseLockFile,
+  takeLockFile,
+  type LockInfo,
+  type LockState as LockFileState,
+  type TakenLock,
+} from '../lock-info.js';
 
 export class JournalDamagedError extends Error {
   constructor(
@@ -73,97 +80,51 @@ export interface Lock {
  */
 export async function acquireLock(dir: string): Promise<Lock> {
   const path = join(dir, LOCK_FILE);
-  const me: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
-  let tookOverFrom: LockInfo | undefined;
-  for (let tries = 0; tries < 3; tries++) {
-    let fh: FileHandle | undefined;
-    try {
-      fh = await open(path, 'wx');
-      await fh.writeFile(`${JSON.stringify(me)}\n`);
-      await fh.sync();
-      await fh.close();
-      fh = undefined;
-      const lock: Lock = {
-        path,
-        release: async () => {
-          const now = await readLockInfo(path);
-          if (now?.pid === me.pid && now.host === me.host) await rm(path, { force: true });
-        },
-        releaseSync: () => {
-          try {
-            unlinkSync(path);
-          } catch {
-            // already gone
-          }
-        },
-      };
-      if (tookOverFrom) lock.tookOverFrom = tookOverFrom;
-      return lock;
-    } catch (err) {
-      await fh?.close().catch(() => undefined);
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const other = await readLockInfo(path);
-    if (!other && (await isFresh(path))) {
+  const taken = await takeLockFile(path);
+  if (!taken.ok) throw new LockHeldError(heldMessage(taken.state, path));
+  const lock: Lock = {
+    path,
+    release: () => releaseLockFile(path, taken.me),
+    releaseSync: () => {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    },
+  };
+  if (taken.tookOverFrom) lock.tookOverFrom = taken.tookOverFrom;
+  return lock;
+}
+
+function heldMessage(state: Extract<TakenLock, { ok: false }>['state'], path: string): string {
+  switch (state.kind) {
+    case 'starting':
       // Unreadable but brand new: its writer may be between open() and write().
-      throw new LockHeldError('En anden afsendelse er ved at starte. Prøv igen om lidt.');
-    }
-    if (other && other.host !== me.host) {
-      throw new LockHeldError(
-        `Der kører måske allerede en afsendelse fra en anden maskine (${other.host}, pid ${other.pid}, startet ${other.started}). ` +
-          `Hvis du er sikker på, at den ikke kører, så slet ${path} og prøv igen.`,
+      return 'En anden afsendelse er ved at starte. Prøv igen om lidt.';
+    case 'elsewhere':
+      return (
+        `Der kører måske allerede en afsendelse fra en anden maskine (${state.info.host}, pid ${state.info.pid}, startet ${state.info.started}). ` +
+        `Hvis du er sikker på, at den ikke kører, så slet ${path} og prøv igen.`
       );
-    }
-    if (other && processIsAlive(other.pid)) {
-      throw new LockHeldError(
-        `Der kører allerede en afsendelse af disse breve (pid ${other.pid}, startet ${other.started}). Vent, til den er færdig, ` +
-          `eller stop den med Ctrl-C. Hvis ingen afsendelse kører (fx efter genstart), så slet ${path} og prøv igen.`,
+    case 'running':
+      return (
+        `Der kører allerede en afsendelse af disse breve (pid ${state.info.pid}, startet ${state.info.started}). Vent, til den er færdig, ` +
+        `eller stop den med Ctrl-C. Hvis ingen afsendelse kører (fx efter genstart), så slet ${path} og prøv igen.`
       );
-    }
-    // Stale (or unreadable, i.e. its writer died before the first fsync):
-    // move it aside atomically and check that it is still the one we judged.
-    const aside = `${path}.stale-${process.pid}-${Date.now()}`;
-    try {
-      await rename(path, aside);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw err;
-    }
-    const moved = await readLockInfo(aside);
-    if (other && moved && moved.pid !== other.pid) {
-      // Someone else took the lock in between: put theirs back and give up.
-      await rename(aside, path).catch(() => undefined);
-      throw new LockHeldError('En anden afsendelse er netop startet. Prøv igen, når den er færdig.');
-    }
-    await rm(aside, { force: true });
-    tookOverFrom = other ?? { pid: 0, host: me.host, started: 'ukendt' };
+    case 'raced':
+      return 'En anden afsendelse er netop startet. Prøv igen, når den er færdig.';
+    case 'gave-up':
+      return `Kunne ikke tage låsen ${path}. Prøv igen.`;
   }
-  throw new LockHeldError(`Kunne ikke tage låsen ${path}. Prøv igen.`);
 }
 
-async function isFresh(path: string): Promise<boolean> {
-  const st = await stat(path).catch(() => undefined);
-  return st !== undefined && Date.now() - st.mtimeMs < 10_000;
-}
+export type LockState = Exclude<LockFileState, { kind: 'starting' }>;
 
-export type LockState =
-  | { kind: 'none' }
-  | { kind: 'running'; info: LockInfo }
-  | { kind: 'stale'; info?: LockInfo }
-  | { kind: 'elsewhere'; info: LockInfo };
-
-/** What the lock file says, without touching it (for `status`). */
+/** What the lock file says, without touching it (for `status`). A lock being written counts as running. */
 export async function inspectLock(dir: string): Promise<LockState> {
-  const path = join(dir, LOCK_FILE);
-  const st = await stat(path).catch(() => undefined);
-  if (!st) return { kind: 'none' };
-  const info = await readLockInfo(path);
-  if (!info)
-    return (await isFresh(path))
-      ? { kind: 'running', info: { pid: 0, host: hostname(), started: '' } }
-      : { kind: 'stale' };
-  if (info.host !== hostname()) return { kind: 'elsewhere', info };
-  return processIsAlive(info.pid) ? { kind: 'running', info } : { kind: 'stale', info };
+  const state = await inspectLockFile(join(dir, LOCK_FILE));
+  return state.kind === 'starting' ? { kind: 'running', info: { pid: 0, host: hostname(), started: '' } } : state;
 }
 
 // ---------------------------------------------------------------------------
