@@ -29,6 +29,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { writeSubsetDirectly } from './pdf-subset.js';
 
 const requireHere = createRequire(import.meta.url);
 export const PDFMAKE_JSON = requireHere.resolve('pdfmake/package.json');
@@ -419,6 +420,8 @@ export function shareFontsAcrossDocuments(): void {
         throw new Error('pdfkit.EmbeddedFont har ændret form (uventet pdfkit-version)');
       }
       decorate(ef, face);
+      // The font file's subset is written from the font's bytes, as fontkit would (pdf-subset.ts).
+      writeSubsetDirectly(ef.subset, face.font, face.data);
       decorated.add(ef);
     }
     return ef;
