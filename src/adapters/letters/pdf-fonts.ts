@@ -111,7 +111,14 @@ interface Face {
   /** Code point -> advance width (font units), for estimates. */
   advances: Map<number, number>;
   /** Text -> advance width (font units) and its words' glyph requests, for texts whose words are all shared. */
-  widths: Map<string, { width: number; requests: [number, number[]][] }>;
+  widths: Map<string, SharedWidth>;
+}
+
+interface SharedWidth {
+  width: number;
+  requests: [number, number[]][];
+  /** The document (DocumentFontState.id) that replayed `requests` last: replaying again there changes nothing. */
+  replayedIn: number;
 }
 
 const MANY = '*';
@@ -262,6 +269,7 @@ export function textWidth(text: string, size: number, bold: boolean): number {
 // Per-document font objects.
 
 interface DocumentFontState {
+  id: number;
   face: Face;
   runs: Map<string, GlyphRun>;
   /** Words of `runs` shaped for this document only. */
@@ -271,6 +279,7 @@ interface DocumentFontState {
 }
 
 const decorated = new WeakSet<object>();
+let documentFonts = 0;
 /** Set when a word had to be shaped for one document only (see widthOfString below). */
 let unsharedSeen = false;
 /** While measuring a text for the width cache: its words' glyph requests, in order. */
@@ -293,7 +302,14 @@ function shareable(face: Face, requests: [number, number[]][]): boolean {
 
 /** Makes one document's EmbeddedFont shape through the face's shared word cache. */
 function decorate(ef: EmbeddedFont, face: Face): void {
-  const state: DocumentFontState = { face, runs: new Map(), local: new Set(), assigned: new Map(), views: new Map() };
+  const state: DocumentFontState = {
+    id: ++documentFonts,
+    face,
+    runs: new Map(),
+    local: new Set(),
+    assigned: new Map(),
+    views: new Map(),
+  };
   const assign = (requests: [number, number[]][]) => {
     for (const [id, cps] of requests) if (!state.assigned.has(id)) state.assigned.set(id, cps);
   };
@@ -346,7 +362,11 @@ function decorate(ef: EmbeddedFont, face: Face): void {
     if (features) return ef.layout(text, features, true).advanceWidth * (size / 1000);
     const known = face.widths.get(text);
     if (known) {
-      assign(known.requests);
+      // assigned only grows and the first request wins, so one replay per document is enough.
+      if (known.replayedIn !== state.id) {
+        assign(known.requests);
+        known.replayedIn = state.id;
+      }
       return known.width * (size / 1000);
     }
     unsharedSeen = false;
@@ -358,7 +378,7 @@ function decorate(ef: EmbeddedFont, face: Face): void {
         if (face.widths.size >= MAX_SHARED_WORDS) face.widths.clear();
         const firstOnly = new Map<number, number[]>();
         for (const [id, cps] of collecting) if (!firstOnly.has(id)) firstOnly.set(id, cps);
-        face.widths.set(text, { width, requests: [...firstOnly] });
+        face.widths.set(text, { width, requests: [...firstOnly], replayedIn: state.id });
       }
     } finally {
       collecting = undefined;

@@ -9,12 +9,28 @@ import { textWidth } from './pdf-fonts.js';
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
 function printable(text: string, glyphs: Set<number>): string {
+  const nfc = text.normalize('NFC');
+  if (allPrintable(nfc, glyphs)) return nfc;
   let out = '';
-  for (const ch of text.normalize('NFC').replace(/\r\n?/g, '\n').replace(/\t/g, ' ')) {
+  for (const ch of nfc.replace(/\r\n?/g, '\n').replace(/\t/g, ' ')) {
     const cp = ch.codePointAt(0) ?? 0;
     out += ch === '\n' || (cp >= 0x20 && glyphs.has(cp)) ? ch : REPLACEMENT_CHARACTER;
   }
   return out;
+}
+
+/**
+ * True when `printable` would change nothing after NFC: no CR, tab or other
+ * control character, no surrogate (the slow path judges those per code point),
+ * every character in the font. Most text is; it then skips the rebuild.
+ */
+function allPrintable(text: string, glyphs: Set<number>): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) continue;
+    if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff) || !glyphs.has(c)) return false;
+  }
+  return true;
 }
 
 /** A deep copy of `value` with every string made printable with the letter fonts (`glyphs`: what they can show). */

@@ -14,6 +14,7 @@ import type { LetterModel, RuleKeyEntry, TextBlock } from '../../core/types.js';
 import { FONT_DIR, FONT_FILES, fontCoverage, fontData, shareFontsAcrossDocuments, textWidth } from './pdf-fonts.js';
 import { oversigt } from './pdf-oversigt.js';
 import { installLinearLineBreaking } from './pdfmake-lines.js';
+import { installStyleLookups } from './pdfmake-styles.js';
 import {
   A4_WIDTH,
   BODY_SIZE,
@@ -61,6 +62,7 @@ function ensureFonts(): Set<number> {
     for (const { file, data } of fontData()) vfs.writeFileSync(VFS_PREFIX + file, data);
     shareFontsAcrossDocuments();
     installLinearLineBreaking();
+    installStyleLookups();
     fontsReady = true;
   }
   return fontCoverage();
