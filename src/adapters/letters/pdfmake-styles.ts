@@ -33,7 +33,12 @@ export interface StyleStack {
   getProperty(property: string): unknown;
 }
 
-type GetStyleProperty = (item: unknown, stack: StyleStack | null | undefined, property: string, fallback: unknown) => unknown;
+export type GetStyleProperty = (
+  item: unknown,
+  stack: StyleStack | null | undefined,
+  property: string,
+  fallback: unknown,
+) => unknown;
 
 interface StyleContextStackClass {
   getStyleProperty: GetStyleProperty;
