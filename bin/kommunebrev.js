@@ -3,7 +3,7 @@
 // `npm run build` (run automatically by `npm ci` via the prepare script).
 import { existsSync } from 'node:fs';
 
-const cli = new URL('../dist/cli.js', import.meta.url);
+const cli = new URL('../dist/bundle/cli.js', import.meta.url);
 if (!existsSync(cli)) {
   process.stderr.write('kommunebrev er ikke bygget endnu. Kør »npm ci« eller »npm run build« i projektmappen.\n');
   process.exit(3);

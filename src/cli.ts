@@ -4,8 +4,10 @@
 // and `check` do not load pdfmake, fontkit or nodemailer (start-up time).
 import { createInterface } from 'node:readline/promises';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Help } from 'commander';
 import { EXIT_USAGE, UsageError, type Io } from './commands/io.js';
+import { PROJECT_ROOT } from './adapters/project-root.js';
 
 const EXIT_UNEXPECTED = 3;
 
@@ -97,7 +99,7 @@ function configure(cmd: Command): Command {
 
 function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
     return pkg.version;
   } catch {
     return 'ukendt';

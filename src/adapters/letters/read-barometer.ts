@@ -2,9 +2,9 @@
 // sager tables as .csv, .xlsx or .ods) and the letter templates. All file-system access for input
 // lives here; everything returned is data, every failure a Problem.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, relative, resolve } from 'node:path';
 import { isInsideFolder } from './inside-folder.js';
+import { PROJECT_ROOT } from '../project-root.js';
 import { parseBarometer, parseRuleSet, type Barometer } from '../../core/letters/barometer-schema.js';
 import type { TemplateSources } from '../../core/letters/compose-letter.js';
 import { detectWideEncoding, wideEncodingMessage } from '../../core/letters/detect-encoding.js';
@@ -13,8 +13,8 @@ import { SHEET_NAMES, tableFileNames, type TableKind } from '../../core/letters/
 import { sha256 } from '../../core/sha256.js';
 import type { Problem, RawTable, RuleSet } from '../../core/types.js';
 
-/** The tool's own templates/ folder (next to src/ and dist/; this file is dist/adapters/letters/). */
-export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'templates');
+/** The tool's own templates/ folder (next to src/ and dist/). */
+export const TEMPLATES_DIR = join(PROJECT_ROOT, 'templates');
 
 export const TEMPLATE_FILES: Record<keyof TemplateSources, string> = {
   brev: 'brev.hbs',
