@@ -1,18 +1,25 @@
-// Renders letters (PDF + .eml), in this thread or on worker threads, and hands
-// them on strictly in input order.
+// Renders letters (PDF + .eml) on this thread and, for a batch, on helper
+// threads as well, and hands them on strictly in input order.
 //
-// Threads: a worker costs a start (loading pdfmake, fontkit and the fonts,
-// ~0.3–0.5 s, more on a busy machine) and its own heap, and with fonts shared
-// across documents a letter takes ~25 ms, so a small batch is done before a
-// worker is ready (`npm run bench` measures it). Workers are used only from
-// MIN_LETTERS_FOR_WORKERS letters on, one per core, kept warm for the whole
-// batch; KOMMUNEBREV_THREADS overrides the count. Output bytes never depend
-// on the thread a letter was rendered on.
+// Threads (issue 11, measured with `npm run bench` and node --cpu-prof): the
+// main thread always renders. A helper thread costs a start (loading pdfmake,
+// fontkit and the fonts, then a few slow letters while its code warms up),
+// so the helpers are started as early as possible (`startRenderHelpers`,
+// before the data is read) and take letters only once they say they are
+// ready; until then, and whenever they are busy, the main thread renders the
+// next letter itself. A helper that is slow to start (a busy machine) so
+// simply takes fewer letters: no batch waits for a thread. On the 2-core
+// machine two rendering threads gave about 1.35× the letters per second of
+// one (the cores share caches and memory bandwidth), which is why the main
+// thread renders too instead of only handing out letters.
+// KOMMUNEBREV_THREADS sets the number of rendering threads (1 = this thread
+// only). Output bytes never depend on the thread a letter was rendered on.
 //
 // Memory stays flat with the batch size: letter models are taken from the
 // source one at a time (they may be composed on demand), and at most a few
 // letters are rendered ahead of the one being written.
 import { availableParallelism } from 'node:os';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { composeEml } from './compose-email.js';
 import { renderLetterPdf } from './render-pdf.js';
@@ -30,15 +37,61 @@ export interface LetterSource {
   at(index: number): LetterModel | undefined;
 }
 
-/** Below this many letters, one thread is faster than starting workers (see npm run bench). */
-export const MIN_LETTERS_FOR_WORKERS = 200;
-/** Letters rendered ahead of the one being handed on, per thread. */
+/** Below this many letters a helper thread would not finish warming up before the batch is done. */
+export const MIN_LETTERS_FOR_HELPERS = 12;
+/** Letters rendered ahead of the one being handed on, per rendering thread. */
 const AHEAD_PER_THREAD = 4;
+/** Letters a helper holds at once: one it renders and one waiting, so it never idles while the main thread renders. */
+const HELPER_QUEUE = 2;
 
+/** Rendering threads in all (this one included) for a batch of `letterCount` letters. */
 export function renderThreads(letterCount: number): number {
   const env = Number(process.env.KOMMUNEBREV_THREADS);
   if (Number.isInteger(env) && env > 0) return Math.max(1, Math.min(env, letterCount));
-  return letterCount < MIN_LETTERS_FOR_WORKERS ? 1 : Math.max(1, Math.min(availableParallelism(), letterCount));
+  return letterCount < MIN_LETTERS_FOR_HELPERS ? 1 : Math.max(1, Math.min(availableParallelism(), letterCount));
+}
+
+/**
+ * Worker heap limits. Without them V8 lets each isolate's heap grow to several
+ * times the ~35 MB a letter needs before collecting. A helper that runs out of
+ * memory anyway (a pathological letter) is not an error: its letters are
+ * rendered on the main thread instead.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
+
+interface Helper {
+  worker: Worker;
+  ready: boolean;
+  /** Letters sent to this helper and not yet back, oldest first. */
+  jobs: { id: number; model: LetterModel }[];
+}
+
+type HelperMessage = { ready: true } | { id: number; pdf: Uint8Array; eml: Uint8Array } | { id: number; error: string };
+
+/** Helper threads, started before the letters are known so that they load pdfmake and the fonts meanwhile. */
+export class RenderHelpers {
+  readonly helpers: Helper[];
+  /** Called when a helper becomes ready or returns a letter. */
+  onEvent: () => void = () => undefined;
+
+  constructor(count: number) {
+    this.helpers = Array.from({ length: Math.max(0, count) }, () => {
+      const worker = new Worker(new URL('./render-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
+      // An idle helper must not keep the process alive (e.g. when the data turns out invalid).
+      worker.unref();
+      return { worker, ready: false, jobs: [] };
+    });
+  }
+
+  /** Stops every helper (idempotent); the pool then has none. */
+  async close(): Promise<void> {
+    await Promise.all(this.helpers.splice(0).map((h) => h.worker.terminate()));
+  }
+}
+
+/** Starts the helper threads a batch of about `expectedLetters` letters will use (none for a small one). */
+export function startRenderHelpers(expectedLetters: number): RenderHelpers {
+  return new RenderHelpers(renderThreads(expectedLetters) - 1);
 }
 
 function modelAt(source: LetterSource, i: number): LetterModel {
@@ -47,130 +100,116 @@ function modelAt(source: LetterSource, i: number): LetterModel {
   return model;
 }
 
-/** Renders every letter; calls onRendered in input order, one at a time, as letters become ready. */
-export async function renderLetters(
-  source: LetterSource,
-  onRendered: (letter: RenderedLetter, index: number) => Promise<void>,
-): Promise<void> {
-  const threads = renderThreads(source.length);
-  if (threads === 1) return renderHere(source, onRendered);
-  return renderOnWorkers(source, threads, onRendered);
-}
-
-/** One thread: writing letter i (fsync) overlaps with rendering the next ones. */
-async function renderHere(
-  source: LetterSource,
-  onRendered: (letter: RenderedLetter, index: number) => Promise<void>,
-): Promise<void> {
-  const pending: Promise<void>[] = [];
-  let failure: { error: unknown } | undefined;
-  let chain = Promise.resolve();
-  for (let i = 0; i < source.length && !failure; i++) {
-    const model = modelAt(source, i);
-    const pdf = await renderLetterPdf(model);
-    const eml = await composeEml(model, pdf);
-    chain = chain.then(() => onRendered({ model, pdf, eml }, i));
-    pending.push(chain.then(undefined, (error: unknown) => void (failure ??= { error })));
-    if (pending.length >= AHEAD_PER_THREAD) await pending.shift();
-  }
-  await chain;
+async function renderOne(model: LetterModel): Promise<RenderedLetter> {
+  const pdf = await renderLetterPdf(model);
+  return { model, pdf, eml: await composeEml(model, pdf) };
 }
 
 /**
- * Worker heap limits. Without them V8 lets each isolate's heap grow to several
- * times the ~35 MB a letter needs before collecting, and three isolates passed
- * 400 MB at 10,000 letters. A worker that runs out of memory anyway (a
- * pathological letter) is not an error: its letter is rendered here instead.
+ * Renders every letter, on this thread and on the helpers (if given), and
+ * calls onRendered in input order, one at a time, as letters become ready.
+ * Writing letter i (onRendered) overlaps with rendering the next ones. The
+ * helpers are closed when the batch is done or fails.
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
-
-async function renderOnWorkers(
+export async function renderLetters(
   source: LetterSource,
-  threads: number,
   onRendered: (letter: RenderedLetter, index: number) => Promise<void>,
+  pool: RenderHelpers = new RenderHelpers(renderThreads(source.length) - 1),
 ): Promise<void> {
-  const workers = new Set(
-    Array.from(
-      { length: threads },
-      () => new Worker(new URL('./render-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS }),
-    ),
-  );
-  const busy = new Map<Worker, { id: number; model: LetterModel }>();
+  const live = new Set(pool.helpers);
   const ready = new Map<number, RenderedLetter>();
-  const idle: Worker[] = [];
+  /** Letters a helper could not finish (it ran out of memory): rendered here, first. */
+  const returned: { id: number; model: LetterModel }[] = [];
+  let nextToDispatch = 0;
   let nextToHand = 0;
-  let nextToSend = 0;
-  let handedOn = 0;
-  let failed = false;
+  let failure: { error: unknown } | undefined;
   let chain = Promise.resolve();
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    notify();
+  };
+  const window = () => AHEAD_PER_THREAD * (live.size + 1);
+  const done = (id: number, letter: RenderedLetter) => {
+    ready.set(id, letter);
+    // Hand letters on strictly in order, one at a time.
+    while (ready.has(nextToHand)) {
+      const i = nextToHand++;
+      const next = ready.get(i) as RenderedLetter;
+      ready.delete(i);
+      chain = chain.then(() => onRendered(next, i));
+      chain.then(notify, fail);
+    }
+    notify();
+  };
+  const feedHelpers = () => {
+    for (const h of live) {
+      while (
+        h.ready &&
+        !failure &&
+        h.jobs.length < HELPER_QUEUE &&
+        nextToDispatch < source.length &&
+        nextToDispatch - nextToHand < window()
+      ) {
+        const job = { id: nextToDispatch++, model: modelAt(source, nextToDispatch - 1) };
+        h.jobs.push(job);
+        h.worker.postMessage(job);
+      }
+    }
+  };
+
+  for (const h of live) {
+    h.worker.ref();
+    h.worker.on('message', (msg: HelperMessage) => {
+      if ('ready' in msg) h.ready = true;
+      else if ('error' in msg) return fail(new Error(msg.error));
+      else {
+        const job = h.jobs.shift();
+        if (job?.id !== msg.id) return fail(new Error('render worker returned letters out of order'));
+        done(msg.id, { model: job.model, pdf: Buffer.from(msg.pdf), eml: Buffer.from(msg.eml) });
+      }
+      feedHelpers();
+      notify();
+    });
+    h.worker.on('error', (err: Error & { code?: string }) => {
+      if (err.code !== 'ERR_WORKER_OUT_OF_MEMORY') return fail(err);
+      live.delete(h);
+      returned.push(...h.jobs.splice(0));
+      notify();
+    });
+    // A helper that ends for any other reason hands its letters back too (none is ever dropped).
+    h.worker.on('exit', () => {
+      if (!live.delete(h)) return;
+      returned.push(...h.jobs.splice(0));
+      notify();
+    });
+  }
 
   try {
-    await new Promise<void>((resolve, reject) => {
-      const fail = (err: unknown) => {
-        failed = true;
-        reject(err instanceof Error ? err : new Error(String(err)));
-      };
-      const done = (id: number, letter: RenderedLetter) => {
-        ready.set(id, letter);
-        // Hand letters on strictly in order, one at a time.
-        while (ready.has(nextToHand)) {
-          const i = nextToHand++;
-          const next = ready.get(i) as RenderedLetter;
-          ready.delete(i);
-          chain = chain.then(() => onRendered(next, i));
-          chain.then(() => {
-            handedOn++;
-            if (handedOn === source.length) resolve();
-            else feed();
-          }, fail);
-        }
-        feed();
-      };
-      const renderHereInstead = (id: number, model: LetterModel) => {
-        renderLetterPdf(model)
-          .then(async (pdf) => done(id, { model, pdf, eml: await composeEml(model, pdf) }))
-          .catch(fail);
-      };
-      // Dispatch while few letters wait to be handed on (flat memory).
-      const feed = () => {
-        while (!failed && nextToSend < source.length && nextToSend - handedOn < threads * AHEAD_PER_THREAD) {
-          const id = nextToSend;
-          if (workers.size === 0) {
-            nextToSend++;
-            renderHereInstead(id, modelAt(source, id));
-            continue;
-          }
-          const w = idle.pop();
-          if (!w) return;
-          nextToSend++;
-          const model = modelAt(source, id);
-          busy.set(w, { id, model });
-          w.postMessage({ id, model });
-        }
-      };
-      for (const w of workers) {
-        w.on('message', (msg: { id: number; pdf?: Uint8Array; eml?: Uint8Array; error?: string }) => {
-          if (msg.error !== undefined || !msg.pdf || !msg.eml)
-            return fail(new Error(msg.error ?? 'render worker returned nothing'));
-          const job = busy.get(w);
-          busy.delete(w);
-          idle.push(w);
-          if (job) done(job.id, { model: job.model, pdf: Buffer.from(msg.pdf), eml: Buffer.from(msg.eml) });
-        });
-        w.on('error', (err: Error & { code?: string }) => {
-          if (err.code !== 'ERR_WORKER_OUT_OF_MEMORY') return fail(err);
-          workers.delete(w);
-          const job = busy.get(w);
-          busy.delete(w);
-          if (job) renderHereInstead(job.id, job.model);
-          feed();
-        });
-        idle.push(w);
+    while (!failure && nextToHand < source.length) {
+      feedHelpers();
+      const own = returned.shift() ?? (nextToDispatch - nextToHand < window() ? takeNext() : undefined);
+      if (own) {
+        done(own.id, await renderOne(own.model));
+        // Let the helpers' messages in between two letters of this thread.
+        await yieldToEvents();
+      } else {
+        await new Promise<void>((resolve) => (wake = resolve));
       }
-      if (source.length === 0) resolve();
-      feed();
-    });
+    }
+    await chain;
+    if (failure) throw failure.error;
   } finally {
-    await Promise.all([...workers].map((w) => w.terminate()));
+    await pool.close();
+  }
+
+  function takeNext(): { id: number; model: LetterModel } | undefined {
+    if (nextToDispatch >= source.length) return undefined;
+    const id = nextToDispatch++;
+    return { id, model: modelAt(source, id) };
   }
 }

@@ -1,0 +1,65 @@
+// The letters do not depend on the thread that rendered them, and a helper
+// thread that ends midway loses no letter: the whole example barometer is
+// rendered by the real CLI on this thread only, then with helper threads,
+// then with a helper that quits after three letters, and every file is
+// compared byte for byte (the preview page and manifest too).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_DATA, runCli, tempDir } from './helpers/cli.js';
+
+/** Hang guard for a full render of 98 letters; never a verdict. */
+const RENDER_ALL = 900_000;
+
+function render(env: Record<string, string>): { dir: string; stdout: string; stderr: string } {
+  const out = tempDir('kommunebrev-threads-');
+  const r = runCli(['render', '--data', EXAMPLE_DATA, '--out', out], { env });
+  expect(r.code, r.stderr).toBe(0);
+  return { dir: join(out, '2023-ledsagelse'), stdout: r.stdout, stderr: r.stderr };
+}
+
+function files(dir: string): Map<string, Buffer> {
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f))]),
+  );
+}
+
+function expectSameFiles(actual: string, expected: Map<string, Buffer>): void {
+  const got = files(actual);
+  expect([...got.keys()]).toEqual([...expected.keys()]);
+  for (const [name, bytes] of expected) expect(got.get(name)?.equals(bytes), name).toBe(true);
+}
+
+describe('render on one thread and on several', () => {
+  let oneThread: Map<string, Buffer>;
+
+  beforeAll(() => {
+    oneThread = files(render({ KOMMUNEBREV_THREADS: '1' }).dir);
+  }, RENDER_ALL);
+
+  it('the one-thread render has all 98 letters as PDF and .eml', () => {
+    const names = [...oneThread.keys()];
+    expect(names.filter((n) => n.endsWith('.pdf'))).toHaveLength(98);
+    expect(names.filter((n) => n.endsWith('.eml'))).toHaveLength(98);
+  });
+
+  it(
+    'three threads write the same bytes as one',
+    () => {
+      expectSameFiles(render({ KOMMUNEBREV_THREADS: '3' }).dir, oneThread);
+    },
+    RENDER_ALL,
+  );
+
+  it(
+    'a helper that ends after three letters loses none: the main thread renders the rest, the same bytes',
+    () => {
+      const r = render({ KOMMUNEBREV_THREADS: '2', KOMMUNEBREV_TEST_HELPER_EXIT_AFTER: '3' });
+      expect(r.stdout).toContain('Skrev 98 breve');
+      expectSameFiles(r.dir, oneThread);
+    },
+    RENDER_ALL,
+  );
+});
