@@ -3,10 +3,19 @@
 // rendered by the real CLI on this thread only, then with helper threads,
 // then with a helper that quits after three letters, and every file is
 // compared byte for byte (the preview page and manifest too).
+//
+// The letters are also pinned: test/fixtures/example-letters.sha256 holds the
+// sha256 of every PDF and .eml of the example barometer. Speed work must not
+// change a byte; a change to the letters on purpose bumps RENDERER_VERSION
+// (src/core/letters/freshness.ts, so earlier renders count as stale) and
+// rewrites the list: `sha256sum *.pdf *.eml` in out/2023-ledsagelse, sorted by name.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_DATA, runCli, tempDir } from './helpers/cli.js';
+import { EXAMPLE_DATA, REPO, runCli, tempDir } from './helpers/cli.js';
+
+const PINNED = join(REPO, 'test', 'fixtures', 'example-letters.sha256');
 
 /** Hang guard for a full render of 98 letters; never a verdict. */
 const RENDER_ALL = 900_000;
@@ -39,10 +48,23 @@ describe('render on one thread and on several', () => {
     oneThread = files(render({ KOMMUNEBREV_THREADS: '1' }).dir);
   }, RENDER_ALL);
 
-  it('the one-thread render has all 98 letters as PDF and .eml', () => {
+  it('the one-thread render has all 98 letters as PDF and .eml, each byte as pinned', () => {
     const names = [...oneThread.keys()];
     expect(names.filter((n) => n.endsWith('.pdf'))).toHaveLength(98);
     expect(names.filter((n) => n.endsWith('.eml'))).toHaveLength(98);
+    const pinned = readFileSync(PINNED, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/).reverse() as [string, string]);
+    const actual = names
+      .filter((n) => /\.(pdf|eml)$/.test(n))
+      .map((n) => [
+        n,
+        createHash('sha256')
+          .update(oneThread.get(n) as Buffer)
+          .digest('hex'),
+      ]);
+    expect(actual).toEqual(pinned);
   });
 
   it(

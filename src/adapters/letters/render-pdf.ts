@@ -15,6 +15,7 @@ import { FONT_DIR, FONT_FILES, fontCoverage, fontData, shareFontsAcrossDocuments
 import { oversigt } from './pdf-oversigt.js';
 import { installLinearLineBreaking } from './pdfmake-lines.js';
 import { installStyleLookups } from './pdfmake-styles.js';
+import { installBatchedWrites } from './pdfkit-writes.js';
 import {
   A4_WIDTH,
   BODY_SIZE,
@@ -63,6 +64,7 @@ function ensureFonts(): Set<number> {
     shareFontsAcrossDocuments();
     installLinearLineBreaking();
     installStyleLookups();
+    installBatchedWrites();
     fontsReady = true;
   }
   return fontCoverage();
