@@ -9,7 +9,7 @@ import {
   type RegelVaerdi,
   type RuleSet,
 } from '../types.js';
-import { formatDanishDate } from '../danish.js';
+import { compareCodes, compareSagsnumre, formatDanishDate } from '../danish.js';
 
 export function assessNationalFigures(cases: readonly Case[], ruleSet: RuleSet): NationalFigures {
   const afgoerelser: Record<string, number> = {};
@@ -134,8 +134,5 @@ export function assessCase(c: Case, ruleSet: RuleSet): CaseView {
 
 /** Letter order: by afgørelsesdato, then sagsnummer (numeric-aware). */
 export function compareCases(a: Case, b: Case): number {
-  return (
-    a.afgoerelsesdato.localeCompare(b.afgoerelsesdato) ||
-    a.sagsnummer.localeCompare(b.sagsnummer, 'da', { numeric: true })
-  );
+  return compareCodes(a.afgoerelsesdato, b.afgoerelsesdato) || compareSagsnumre(a.sagsnummer, b.sagsnummer);
 }

@@ -2,7 +2,7 @@
 // the email and the preview page. Pure: template sources come in as strings.
 import Handlebars from 'handlebars';
 import { assessCase, compareCases } from './assess.js';
-import { countText, formatDanishDate, joinDanish } from '../danish.js';
+import { compareCodes, countText, formatDanishDate, joinDanish } from '../danish.js';
 import { boundedSlug, safeFileName } from './parse-values.js';
 import { sha256 } from '../sha256.js';
 import type { Case, Kommune, LetterModel, Problem, TextBlock, ValidatedData } from '../types.js';
@@ -207,7 +207,7 @@ export function planLetters(data: ValidatedData): { kommune: Kommune; cases: Cas
     byKode.set(c.kommunekode, list);
   }
   return [...data.kommuner]
-    .sort((a, b) => a.kode.localeCompare(b.kode))
+    .sort((a, b) => compareCodes(a.kode, b.kode))
     .flatMap((kommune) => {
       const cases = byKode.get(kommune.kode);
       return cases ? [{ kommune, cases }] : [];

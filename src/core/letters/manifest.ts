@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { NationalPicture } from './assess.js';
 import { tableKindOf } from './table-source.js';
+import { compareCodes } from '../danish.js';
 import type { LetterModel, Problem } from '../types.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -157,7 +158,7 @@ export function mergeLetters(
 ): ManifestLetter[] {
   const replaced = new Set(written.map((l) => l.kommunekode));
   return [...previous.filter((l) => !replaced.has(l.kommunekode)), ...written].sort((a, b) =>
-    a.kommunekode.localeCompare(b.kommunekode),
+    compareCodes(a.kommunekode, b.kommunekode),
   );
 }
 

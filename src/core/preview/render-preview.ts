@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { percent, type FigureRow } from '../letters/assess.js';
-import { capitalize, countText, formatDanishDate, formatDanishDateTime } from '../danish.js';
+import { capitalize, compareCodes, countText, formatDanishDate, formatDanishDateTime } from '../danish.js';
 import type { Manifest, ManifestLetter } from '../letters/manifest.js';
 import { lastDelivery } from '../send/journal-fold.js';
 import { versionChange } from '../send/send-plan.js';
@@ -50,13 +50,17 @@ export function compilePreviewTemplates(sources: PreviewTemplateSources): Previe
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   const compile = (name: string, source: string): Render => {
+    const template = hb.compile(source, { strict: false });
     try {
-      // precompile parses the whole template now; compile alone would fail only when first used.
-      hb.precompile(source);
+      // Handlebars compiles on first use; compile now, once, so that a syntax
+      // error names the template here (a precompile first would compile twice).
+      const forced = template as unknown as { _setup?: (options: object) => void };
+      if (typeof forced._setup === 'function') forced._setup({});
+      else hb.precompile(source);
     } catch (err) {
       throw new Error(`Skabelonen templates/preview/${name} kan ikke læses: ${(err as Error).message}`, { cause: err });
     }
-    return hb.compile(source, { strict: false });
+    return template;
   };
   for (const [name, source] of Object.entries(sources.partials)) {
     compile(`partials/${name}.hbs`, source);
@@ -298,7 +302,7 @@ export function renderPreviewHtml(
 ): string {
   const m = manifest;
   const f = m.national.figures;
-  const letters = [...m.letters].sort((a, b) => a.kommunekode.localeCompare(b.kommunekode, 'da', { numeric: true }));
+  const letters = [...m.letters].sort((a, b) => compareCodes(a.kommunekode, b.kommunekode));
   const title = `Forhåndsvisning af brevene: ${m.barometer.titel}`;
   return t.preview({
     head: head(t, title, true),
@@ -322,7 +326,7 @@ export function renderPreviewHtml(
     status: sendStatus ? statusSummary(m, sendStatus) : undefined,
     ...nationalView({ ...m, letters }),
     letters: letters.map((l) => kommuneRow(l, sendStatus)),
-    udenSager: [...m.kommunerUdenSager].sort((a, b) => a.kommunekode.localeCompare(b.kommunekode)),
+    udenSager: [...m.kommunerUdenSager].sort((a, b) => compareCodes(a.kommunekode, b.kommunekode)),
     advarsler: m.advarsler,
   });
 }
