@@ -23,7 +23,7 @@
 // median of each is compared.
 //
 //   npm run bench                     all of it (the 10,000-letter run takes minutes)
-//   BENCH_SCALE=2000 npm run bench    a smaller scale run
+//   BENCH_SCALE=2000 npm run bench    a smaller scale run (0: none)
 //   BENCH_ROUNDS=5 npm run bench      more rounds for the side-by-side figures
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Handlebars from 'handlebars';
 import { composeEml } from '../dist/adapters/letters/compose-email.js';
 import { renderLetterPdf } from '../dist/adapters/letters/render-pdf.js';
+import { renderThreads } from '../dist/adapters/letters/render-pool.js';
 import { writeLetterFile } from '../dist/adapters/letters/write-output.js';
 import { loadBarometer } from '../dist/commands/load.js';
 import { composeLetters } from '../dist/core/letters/compose-letter.js';
@@ -51,11 +52,23 @@ const tmp = (tag) => mkdtempSync(join(tmpdir(), `kommunebrev-bench-${tag}-`));
 
 /** Wall time of a child process in ms (fails loudly on a non-zero exit). */
 function timeProcess(args, env = {}) {
+  return timeProcessWithCpu(args, env).ms;
+}
+
+// GNU time, when the machine has it, also gives the child's CPU time (all its threads).
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Wall time in ms, and CPU seconds (user + system, every thread) where GNU time is there to tell. */
+function timeProcessWithCpu(args, env = {}) {
+  const [cmd, argv] = GNU_TIME
+    ? [GNU_TIME, ['-f', 'KB_CPU %U %S', process.execPath, ...args]]
+    : [process.execPath, args];
   const t = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const r = spawnSync(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return ms;
+  const m = /KB_CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { ms, cpu: m ? Number(m[1]) + Number(m[2]) : undefined };
 }
 
 const loaded = await loadBarometer(DATA);
@@ -152,11 +165,14 @@ async function chromiumRunner() {
 {
   const browser = await chromiumRunner();
   const ours = [];
+  const oursCpu = [];
   const theirs = [];
   let chromiumBytes = 0;
   for (let r = 0; r < ROUNDS; r++) {
     const out = tmp('render');
-    ours.push(timeProcess([CLI, 'render', '--data', DATA, '--out', out]));
+    const run = timeProcessWithCpu([CLI, 'render', '--data', DATA, '--out', out]);
+    ours.push(run.ms);
+    if (run.cpu !== undefined) oursCpu.push(run.cpu);
     rmSync(out, { recursive: true, force: true });
     if (browser) {
       const c = await browser.printAll();
@@ -170,6 +186,10 @@ async function chromiumRunner() {
   console.log(
     `  kommunebrev render (ny proces: opstart, validering, ${n} PDF + ${n} .eml, manifest, forhåndsvisning): ${fmt(o / 1000, 2)} s = ${fmt(o / n)} ms pr. brev`,
   );
+  if (oursCpu.length > 0)
+    console.log(
+      `    CPU-tid for kommunebrev (alle tråde, ${renderThreads(n)} tråde til brevene): ${fmt(median(oursCpu), 2)} s`,
+    );
   if (browser) {
     const c = median(theirs);
     console.log(
@@ -234,6 +254,10 @@ async function chromiumRunner() {
     return JSON.parse(r.stdout.trim().split('\n').pop());
   };
   const small = scale('example');
+  if (!(SCALE > 0)) {
+    console.log(`\n4. Skala: sprunget over (BENCH_SCALE=${process.env.BENCH_SCALE}).`);
+    process.exit(0);
+  }
   const big = scale(String(SCALE));
   const small2 = scale('example');
   // The less disturbed of the two runs (the machine is shared).
