@@ -41,6 +41,24 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Runs `fn` over `items` with at most `limit` running at once. For writes of
+ * many independent files: a file's fsync waits for the file system's journal,
+ * and several in flight share one journal commit (196 small files with fsync:
+ * ~150 ms one after another, ~50 ms eight at a time, on this machine).
+ */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 export async function writeLetterFile(dir: string, file: string, data: Buffer): Promise<ManifestFile> {
   await writeFileAtomic(join(dir, file), data);
   return { file, sha256: sha256(data), bytes: data.length };

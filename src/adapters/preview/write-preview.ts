@@ -11,8 +11,11 @@ import {
   renderPreviewHtml,
 } from '../../core/preview/render-preview.js';
 import type { SendStatusMap } from '../../core/send/send-status.js';
-import { syncDir, writeFileAtomic } from '../letters/write-output.js';
+import { forEachLimited, syncDir, writeFileAtomic } from '../letters/write-output.js';
 import { readPreviewTemplates } from './read-preview-templates.js';
+
+/** Email pages written at once (see forEachLimited). */
+const PARALLEL_WRITES = 8;
 
 async function writeIfChanged(path: string, content: string): Promise<void> {
   const old = await readFile(path, 'utf8').catch(() => undefined);
@@ -33,9 +36,11 @@ export async function writePreview(
     const file = emailPageFile(letter);
     // The name comes from the manifest: never let it point outside the folder.
     if (!isSafeFileName(file)) throw new Error(`Ugyldigt filnavn i manifestet: ${letter.eml.file}`);
-    await writeIfChanged(join(dir, file), renderEmailPageHtml(templates, manifest, letter));
     pages.add(file);
   }
+  await forEachLimited(manifest.letters, PARALLEL_WRITES, (letter) =>
+    writeIfChanged(join(dir, emailPageFile(letter)), renderEmailPageHtml(templates, manifest, letter)),
+  );
   for (const name of await readdir(dir)) {
     if (name.endsWith('.email.html') && LETTER_FILE.test(name) && !pages.has(name)) await rm(join(dir, name));
   }
