@@ -12,6 +12,7 @@ import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { LetterModel, RuleKeyEntry, TextBlock } from '../../core/types.js';
 import { FONT_DIR, FONT_FILES, fontCoverage, fontData, shareFontsAcrossDocuments, textWidth } from './pdf-fonts.js';
+import { installDeflateCache } from './pdf-deflate.js';
 import { oversigt } from './pdf-oversigt.js';
 import { installLinearLineBreaking } from './pdfmake-lines.js';
 import { installStyleLookups } from './pdfmake-styles.js';
@@ -64,6 +65,7 @@ function ensureFonts(): Set<number> {
     shareFontsAcrossDocuments();
     installLinearLineBreaking();
     installStyleLookups();
+    installDeflateCache(); // before installBatchedWrites: it wraps pdfkit's own finalize
     installBatchedWrites();
     fontsReady = true;
   }
