@@ -34,7 +34,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Handlebars from 'handlebars';
 import { composeEml } from '../dist/adapters/letters/compose-email.js';
 import { renderLetterPdf } from '../dist/adapters/letters/render-pdf.js';
-import { renderThreads } from '../dist/adapters/letters/render-pool.js';
+import { describeRenderPlan, planRenderThreads } from '../dist/adapters/letters/render-pool.js';
 import { writeLetterFile } from '../dist/adapters/letters/write-output.js';
 import { loadBarometer } from '../dist/commands/load.js';
 import { composeLetters } from '../dist/core/letters/compose-letter.js';
@@ -188,7 +188,7 @@ async function chromiumRunner() {
   );
   if (oursCpu.length > 0)
     console.log(
-      `    CPU-tid for kommunebrev (alle tråde, ${renderThreads(n)} tråde til brevene): ${fmt(median(oursCpu), 2)} s`,
+      `    CPU-tid for kommunebrev (alle tråde; brevene skrives af ${describeRenderPlan(planRenderThreads(n))}): ${fmt(median(oursCpu), 2)} s`,
     );
   if (browser) {
     const c = median(theirs);

@@ -4,7 +4,6 @@ import { readManifestFile } from '../adapters/letters/read-output.js';
 import { acquireRenderLock } from '../adapters/letters/render-lock.js';
 import {
   renderLetters,
-  renderThreads,
   startRenderHelpers,
   type LetterSource,
   type RenderHelpers,
@@ -43,7 +42,7 @@ export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
   const started = performance.now();
   // A whole barometer is a batch: helper threads start loading pdfmake and
   // the fonts now, while this thread reads and validates (render-pool.ts).
-  const helpers = startRenderHelpers(opts.kommune === undefined ? Number.MAX_SAFE_INTEGER : 1);
+  const helpers = startRenderHelpers(opts.kommune === undefined);
   try {
     const loaded = await loadBarometer(opts.data);
     if (!loaded.ok) return reportInvalid(io, loaded.problems);
@@ -103,8 +102,6 @@ export async function renderLoaded(
     // Everything new goes to the staging folder; the folder's render is
     // untouched until commitRender swaps the whole new one in.
     const staging = await startStaging(dir);
-    // Helpers started for a batch that turned out small are not worth their warm-up.
-    if (helpers && renderThreads(letters.length) === 1) await helpers.close();
     written = await writeLetters(io, staging, letters, loaded, helpers);
 
     const withCases = new Set(data.cases.map((c) => c.kommunekode));

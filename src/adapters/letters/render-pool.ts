@@ -1,17 +1,19 @@
 // Renders letters (PDF + .eml) on this thread and, for a batch, on helper
 // threads as well, and hands them on strictly in input order.
 //
-// Threads (issue 11, measured with `npm run bench` and node --cpu-prof): the
-// main thread always renders. A helper thread costs a start (loading pdfmake,
-// fontkit and the fonts, then a few slow letters while its code warms up),
-// so the helpers are started as early as possible (`startRenderHelpers`,
-// before the data is read) and take letters only once they say they are
-// ready; until then, and whenever they are busy, the main thread renders the
-// next letter itself. A helper that is slow to start (a busy machine) so
-// simply takes fewer letters: no batch waits for a thread. On the 2-core
-// machine two rendering threads gave about 1.35× the letters per second of
-// one (the cores share caches and memory bandwidth), which is why the main
-// thread renders too instead of only handing out letters.
+// Threads (issue 11, measured with `npm run bench` and node --cpu-prof). A
+// helper thread costs a start (loading pdfmake, fontkit and the fonts, then a
+// few slow letters while its code warms up), so for a whole barometer the
+// helpers are started as early as possible (`startRenderHelpers`, before the
+// data is read) and take letters only once they say they are ready.
+// - Up to MAIN_RENDERS_BELOW letters the main thread renders too: until the
+//   helpers are ready, and whenever they are busy, it renders the next letter
+//   itself, so a helper that is slow to start (a busy machine) simply takes
+//   fewer letters and no batch waits for a thread.
+// - From MAIN_RENDERS_BELOW letters on, only helpers (one per core) render,
+//   with capped heaps, and the main thread writes: memory stays flat.
+// On the 2-core machine two rendering threads gave about 1.4× the letters
+// per second of one (the cores share caches and memory bandwidth).
 // KOMMUNEBREV_THREADS sets the number of rendering threads (1 = this thread
 // only). Output bytes never depend on the thread a letter was rendered on.
 //
@@ -39,16 +41,46 @@ export interface LetterSource {
 
 /** Below this many letters a helper thread would not finish warming up before the batch is done. */
 export const MIN_LETTERS_FOR_HELPERS = 12;
+/**
+ * From this many letters on, only the helpers render. Their heaps are capped;
+ * the main thread's is not (V8 sizes it from the machine's memory and lets it
+ * fill with garbage before collecting: rendering 1,000 letters on it took the
+ * process to 360 MiB, 35 MiB of it live), so a large batch would not stay
+ * within its memory bound if the main thread rendered too.
+ */
+export const MAIN_RENDERS_BELOW = 200;
 /** Letters rendered ahead of the one being handed on, per rendering thread. */
 const AHEAD_PER_THREAD = 4;
 /** Letters a helper holds at once: one it renders and one waiting, so it never idles while the main thread renders. */
 const HELPER_QUEUE = 2;
 
-/** Rendering threads in all (this one included) for a batch of `letterCount` letters. */
-export function renderThreads(letterCount: number): number {
+/** Who renders a batch: how many helper threads, and whether the main thread renders too. */
+export interface RenderPlan {
+  helpers: number;
+  mainRenders: boolean;
+}
+
+/**
+ * The threads for a batch of `letterCount` letters. KOMMUNEBREV_THREADS sets
+ * the number of rendering threads (1 = the main thread only).
+ */
+export function planRenderThreads(letterCount: number): RenderPlan {
   const env = Number(process.env.KOMMUNEBREV_THREADS);
-  if (Number.isInteger(env) && env > 0) return Math.max(1, Math.min(env, letterCount));
-  return letterCount < MIN_LETTERS_FOR_HELPERS ? 1 : Math.max(1, Math.min(availableParallelism(), letterCount));
+  const threads =
+    Number.isInteger(env) && env > 0
+      ? Math.min(env, Math.max(1, letterCount))
+      : letterCount < MIN_LETTERS_FOR_HELPERS
+        ? 1
+        : Math.max(1, Math.min(availableParallelism(), letterCount));
+  if (threads === 1) return { helpers: 0, mainRenders: true };
+  return letterCount >= MAIN_RENDERS_BELOW
+    ? { helpers: threads, mainRenders: false }
+    : { helpers: threads - 1, mainRenders: true };
+}
+
+/** A short description of a plan, for `npm run bench`. */
+export function describeRenderPlan(plan: RenderPlan): string {
+  return plan.mainRenders ? `hovedtråden + ${plan.helpers} hjælpetråde` : `${plan.helpers} hjælpetråde`;
 }
 
 /**
@@ -70,17 +102,21 @@ type HelperMessage = { ready: true } | { id: number; pdf: Uint8Array; eml: Uint8
 
 /** Helper threads, started before the letters are known so that they load pdfmake and the fonts meanwhile. */
 export class RenderHelpers {
-  readonly helpers: Helper[];
-  /** Called when a helper becomes ready or returns a letter. */
-  onEvent: () => void = () => undefined;
+  readonly helpers: Helper[] = [];
 
-  constructor(count: number) {
-    this.helpers = Array.from({ length: Math.max(0, count) }, () => {
+  constructor(count = 0) {
+    this.resize(count);
+  }
+
+  /** Starts or stops helpers until there are `count`. */
+  resize(count: number): void {
+    while (this.helpers.length < count) {
       const worker = new Worker(new URL('./render-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
       // An idle helper must not keep the process alive (e.g. when the data turns out invalid).
       worker.unref();
-      return { worker, ready: false, jobs: [] };
-    });
+      this.helpers.push({ worker, ready: false, jobs: [] });
+    }
+    for (const h of this.helpers.splice(Math.max(0, count))) void h.worker.terminate();
   }
 
   /** Stops every helper (idempotent); the pool then has none. */
@@ -89,9 +125,13 @@ export class RenderHelpers {
   }
 }
 
-/** Starts the helper threads a batch of about `expectedLetters` letters will use (none for a small one). */
-export function startRenderHelpers(expectedLetters: number): RenderHelpers {
-  return new RenderHelpers(renderThreads(expectedLetters) - 1);
+/**
+ * For a whole barometer, before the data is read: starts the helpers that any
+ * batch will use (one per core besides the main thread; a large batch gets
+ * one more when renderLetters sees its size). None for a single letter.
+ */
+export function startRenderHelpers(batch: boolean): RenderHelpers {
+  return new RenderHelpers(batch ? planRenderThreads(MAIN_RENDERS_BELOW - 1).helpers : 0);
 }
 
 function modelAt(source: LetterSource, i: number): LetterModel {
@@ -114,8 +154,10 @@ async function renderOne(model: LetterModel): Promise<RenderedLetter> {
 export async function renderLetters(
   source: LetterSource,
   onRendered: (letter: RenderedLetter, index: number) => Promise<void>,
-  pool: RenderHelpers = new RenderHelpers(renderThreads(source.length) - 1),
+  pool: RenderHelpers = new RenderHelpers(),
 ): Promise<void> {
+  const plan = planRenderThreads(source.length);
+  pool.resize(plan.helpers);
   const live = new Set(pool.helpers);
   const ready = new Map<number, RenderedLetter>();
   /** Letters a helper could not finish (it ran out of memory): rendered here, first. */
@@ -133,6 +175,8 @@ export async function renderLetters(
     failure ??= { error };
     notify();
   };
+  // The main thread renders when the plan says so, and always once no helper is left.
+  const mainRenders = () => plan.mainRenders || live.size === 0;
   const window = () => AHEAD_PER_THREAD * (live.size + 1);
   const done = (id: number, letter: RenderedLetter) => {
     ready.set(id, letter);
@@ -192,7 +236,8 @@ export async function renderLetters(
   try {
     while (!failure && nextToHand < source.length) {
       feedHelpers();
-      const own = returned.shift() ?? (nextToDispatch - nextToHand < window() ? takeNext() : undefined);
+      const own =
+        returned.shift() ?? (mainRenders() && nextToDispatch - nextToHand < window() ? takeNext() : undefined);
       if (own) {
         done(own.id, await renderOne(own.model));
         // Let the helpers' messages in between two letters of this thread.
