@@ -99,10 +99,7 @@ function glyphSets(font: Font, data: Buffer, seed: number): [string, number[]][]
   const pick = (n: number) => Array.from({ length: n }, () => Math.floor(next() * font.numGlyphs));
   const composites = compositeGlyphs(data);
   const sets: [string, number[]][] = [
-    [
-      'the first subset (fontkit writes it, the writer must match)',
-      font.layout('Kære kommune').glyphs.map((g) => g.id),
-    ],
+    ['a short text', font.layout('Kære kommune').glyphs.map((g) => g.id)],
     ['.notdef only', []],
     ['a letter text, shaped', font.layout(LETTER_TEXT).glyphs.map((g) => g.id)],
     ['every composite glyph', composites],
@@ -170,10 +167,6 @@ describe('the direct subset writer', () => {
   it('renumbers composite components: an accented letter brings its base and accent into the subset', () => {
     const data = readFileSync(join(FONT_DIR, FONT_FILES.normal));
     const fast = fontkit.create(data);
-    // The first subset of a font object is written by fontkit; the second by the writer.
-    const first = subsetOf(fast, [fast.glyphForCodePoint(0x61).id]);
-    writeSubsetDirectly(first, fast, data);
-    first.encode();
     const aRing = fast.glyphForCodePoint(0xe5).id; // å
     expect(compositeGlyphs(data)).toContain(aRing);
     const subset = subsetOf(fast, [aRing]);
@@ -193,17 +186,23 @@ describe('the direct subset writer', () => {
   it('refuses to take over when fontkit writes something else than the writer would', () => {
     const data = readFileSync(join(FONT_DIR, FONT_FILES.italics));
     const font = fontkit.create(data);
-    const subset = subsetOf(font, [font.glyphForCodePoint(0x62).id]);
-    const encode = subset.encode.bind(subset);
-    // A changed glyf table (the writer copies head, cvt and the like from fontkit's output, not glyf).
-    subset.encode = () => {
-      const bytes = Buffer.from(encode());
-      const entries = Array.from({ length: bytes.readUInt16BE(4) }, (_, i) => 12 + 16 * i);
-      const glyf = entries.find((at) => bytes.toString('latin1', at, at + 4) === 'glyf') as number;
-      const at = bytes.readUInt32BE(glyf + 8) + 1;
-      bytes.writeUInt8((bytes[at] as number) ^ 1, at);
-      return bytes;
+    // fontkit's subsets of this font write a changed glyf table (head, cvt and
+    // the like are copied from fontkit's output, so a change there would not show).
+    const createSubset = font.createSubset.bind(font);
+    font.createSubset = () => {
+      const subset = createSubset();
+      const encode = subset.encode.bind(subset);
+      subset.encode = () => {
+        const bytes = Buffer.from(encode());
+        const entries = Array.from({ length: bytes.readUInt16BE(4) }, (_, i) => 12 + 16 * i);
+        const glyf = entries.find((at) => bytes.toString('latin1', at, at + 4) === 'glyf') as number;
+        const at = bytes.readUInt32BE(glyf + 8) + 1;
+        bytes.writeUInt8((bytes[at] as number) ^ 1, at);
+        return bytes;
+      };
+      return subset;
     };
+    const subset = subsetOf(font, [5]);
     writeSubsetDirectly(subset, font, data);
     expect(() => subset.encode()).toThrow(/TTFSubset.encode skriver ikke som forventet/);
   });

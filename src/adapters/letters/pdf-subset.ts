@@ -16,11 +16,11 @@
 // decoding anything.
 //
 // How it stays byte-identical: the tables that do not depend on the glyphs are
-// taken from fontkit's own output. The first subset of each font in a process
-// is encoded by fontkit itself; its output is the template, and this writer
-// must reproduce it byte for byte from the same glyph list before it is used
-// for any later subset. Any difference (a changed fontkit) throws. Fonts with
-// variations or CFF outlines are left to fontkit. test/pdf-subset.test.ts
+// taken from fontkit's own output. Before a font's first subset in a process,
+// fontkit encodes a tiny subset (.notdef and a composite glyph with its
+// components), which is the template; the writer must reproduce it byte for
+// byte from the same glyphs before it is used. Any difference (a changed
+// fontkit) throws. Fonts with variations or CFF outlines are left to fontkit. test/pdf-subset.test.ts
 // compares the writer with fontkit on many glyph sets of all four faces.
 
 /** fontkit's TrueType font object: the parts read here. */
@@ -30,6 +30,7 @@ interface TtfFont {
   hhea: { numberOfMetrics: number };
   maxp: { numGlyphs: number };
   _variationProcessor?: unknown;
+  createSubset(): TtfSubset;
 }
 
 /** fontkit's TTFSubset (one per document and face): glyph ids in subset order, old id -> new id. */
@@ -229,28 +230,50 @@ function knownTables(template: Template): boolean {
   return [...GLYPH_TABLES].every((tag) => tags.includes(tag)) && tags.every((tag) => tag.length === 4);
 }
 
+/** Glyph 0 and the font's first composite glyph (or glyph 1): the glyphs the writer is checked on. */
+function probeGlyphs(f: FontBytes): number[] {
+  for (let id = 1; id + 1 < f.loca.length; id++) {
+    const start = f.glyf + (f.loca[id] as number);
+    if (f.glyf + (f.loca[id + 1] as number) > start && f.view.getInt16(start) < 0) return [0, id];
+  }
+  return [0, 1];
+}
+
 /**
- * The first subset of a font: fontkit encodes it, and the writer must produce
- * the same bytes from the same glyph list before it takes over.
+ * The template, from fontkit's own subset of .notdef and a composite glyph
+ * (with its components): the writer must write the same bytes for the same
+ * glyphs, and the glyph count must sit where the writer puts it.
  */
-function encodeFirst(f: FontBytes, subset: TtfSubset, fontkitEncode: () => Uint8Array): Uint8Array {
-  const probe = Object.create(subset) as TtfSubset;
-  probe.glyphs = subset.glyphs.slice();
-  probe.mapping = { ...subset.mapping };
-  const expected = fontkitEncode.call(subset);
-  const template = templateOf(expected);
-  const mine = knownTables(template) ? writeSubset(f, template, probe) : undefined;
-  if (!mine || Buffer.compare(mine, expected) !== 0 || probe.glyphs.join() !== subset.glyphs.join()) {
+function makeTemplate(f: FontBytes, font: TtfFont): Template {
+  const fontkitSubset = () => {
+    const subset = font.createSubset();
+    for (const id of probeGlyphs(f)) subset.includeGlyph(id);
+    return subset;
+  };
+  const expected = fontkitSubset();
+  const bytes = expected.encode();
+  const template = templateOf(bytes);
+  const mine = fontkitSubset();
+  const written = knownTables(template) ? writeSubset(f, template, mine) : undefined;
+  const countsInPlace = template.tables.every((t) => {
+    const at = GLYPH_COUNT_AT[t.tag];
+    return at === undefined || (t.bytes[at] as number) * 256 + (t.bytes[at + 1] as number) === expected.glyphs.length;
+  });
+  if (
+    !written ||
+    !countsInPlace ||
+    Buffer.compare(written, bytes) !== 0 ||
+    mine.glyphs.join() !== expected.glyphs.join()
+  ) {
     throw new Error('fontkit.TTFSubset.encode skriver ikke som forventet (uventet fontkit-version)');
   }
-  f.template = template;
-  return expected;
+  return template;
 }
 
 /**
  * Makes `subset` (a fontkit TTFSubset of `font`, whose file is `data`) encode
  * with the direct writer. Fonts it does not handle keep fontkit's encode.
- * Throws if fontkit's subset no longer has the expected shape.
+ * Throws if fontkit's subset no longer has the expected shape or output.
  */
 export function writeSubsetDirectly(fontkitSubset: object, font: object, data: Uint8Array): void {
   const subset = fontkitSubset as Partial<TtfSubset>;
@@ -259,7 +282,8 @@ export function writeSubsetDirectly(fontkitSubset: object, font: object, data: U
     typeof subset.includeGlyph !== 'function' ||
     !Array.isArray(subset.glyphs) ||
     typeof subset.mapping !== 'object' ||
-    subset.font !== font
+    subset.font !== font ||
+    typeof (font as Partial<TtfFont>).createSubset !== 'function'
   ) {
     throw new Error('fontkit.TTFSubset har ændret form (uventet fontkit-version)');
   }
@@ -271,7 +295,6 @@ export function writeSubsetDirectly(fontkitSubset: object, font: object, data: U
   }
   const bytes = f;
   const checked = subset as TtfSubset;
-  const fontkitEncode = checked.encode;
-  checked.encode = () =>
-    bytes.template ? writeSubset(bytes, bytes.template, checked) : encodeFirst(bytes, checked, fontkitEncode);
+  // The template is made when the font's first subset is written (not every face is embedded).
+  checked.encode = () => writeSubset(bytes, (bytes.template ??= makeTemplate(bytes, font as TtfFont)), checked);
 }
