@@ -196,12 +196,24 @@ describe('TextInlines.buildInlines with the hook installed', () => {
         const a = new patched.Inlines(docA).buildInlines(structuredClone(text), ours[s] as StyleStack);
         const b = new unpatched.Inlines(docB).buildInlines(structuredClone(text), theirs[s] as StyleStack);
         expect(plain(a)).toEqual(plain(b));
+        expect(a.items.map((i) => Object.keys(i))).toEqual(b.items.map((i) => Object.keys(i)));
         expect(docA.asked).toEqual(docB.asked);
         expect(a.items.length).toBeGreaterThan(0);
         compared++;
       }
     }
     expect(compared).toBe(TEXTS.length * OVERRIDES.length);
+  });
+
+  it('measures the same without a style stack (every property from the inline or the fallback)', () => {
+    for (const text of TEXTS) {
+      const a = new patched.Inlines(fakeDocument()).buildInlines(structuredClone(text), null as unknown as StyleStack);
+      const b = new unpatched.Inlines(fakeDocument()).buildInlines(
+        structuredClone(text),
+        null as unknown as StyleStack,
+      );
+      expect(plain(a)).toEqual(plain(b));
+    }
   });
 
   it('leaves the stack as it found it', () => {
@@ -214,5 +226,7 @@ describe('TextInlines.buildInlines with the hook installed', () => {
   it('is installed: pdfmake’s getStyleProperty is no longer the original', () => {
     expect(patched.Stack.getStyleProperty).not.toBe(unpatched.Stack.getStyleProperty);
     expect(String(patched.Stack.getStyleProperty)).not.toContain('styleContextStack.auto');
+    const measure = (c: InlinesClass) => (c.prototype as unknown as { measure: unknown }).measure;
+    expect(measure(patched.Inlines)).not.toBe(measure(unpatched.Inlines));
   });
 });

@@ -23,6 +23,12 @@
 //    the `text` of the pieces it reads (a property never looked up as a style).
 //    The memo lives for one call and is checked against the stack's identity
 //    and depth on every use.
+// 3. TextInlines.measure (pdfmake's loop over the inlines) is replaced by the
+//    same loop, statement for statement (same provideFont and width calls in
+//    the same order, same assignments), that reads the 23 properties as named
+//    properties of the inline, and of one record per text of what the stack
+//    says, instead of 23 calls that each look a property up by its name. An
+//    inline with style names gets a record of its own from getStyleProperty.
 // Checked at install: a pdfmake whose internals have another shape fails loudly.
 import { createRequire } from 'node:module';
 import { PDFMAKE_JSON } from './pdf-fonts.js';
@@ -45,8 +51,19 @@ interface StyleContextStackClass {
   prototype: StyleStack & { autopush?: unknown; auto?: unknown };
 }
 
+interface MeasureFont {
+  lineHeight(size: number): number;
+}
+/** A pdfmake inline while it is measured: a word and its style properties. */
+type Inline = Record<string, unknown> & { text: string };
+interface TextInlines {
+  pdfDocument: { provideFont(font: unknown, bold: unknown, italics: unknown): MeasureFont };
+  widthOfText(text: string, inline: Inline): number;
+}
+type Measure = (this: TextInlines, array: Inline[], stack: StyleStack | null | undefined) => Inline[];
+
 interface TextInlinesClass {
-  prototype: { buildInlines(textArray: unknown, stack: StyleStack): unknown };
+  prototype: { buildInlines(textArray: unknown, stack: StyleStack): unknown; measure: Measure };
 }
 
 /** stack.getProperty answers while one buildInlines call runs on `stack`. */
@@ -83,23 +100,163 @@ export function fastGetStyleProperty(original: GetStyleProperty): GetStyleProper
     const own = (item as Record<string, unknown>)[property];
     if (own !== undefined && own !== null) return own;
     if (!stack) return fallback;
-    // autopush pushes nothing for a string or a section node, and otherwise the
-    // item's style names and the item; a pushed item without style names adds
-    // nothing to the walk, since it has no value of its own.
-    const pushesNames =
-      Boolean((item as { style?: unknown }).style) &&
-      typeof item !== 'string' &&
-      !(item instanceof String) &&
-      (item as { section?: unknown }).section === undefined;
-    if (pushesNames) return original(item, stack, property, fallback);
+    if (pushesStyleNames(item)) return original(item, stack, property, fallback);
     const value = stackProperty(stack, property);
     return isValue(value) ? value : fallback;
   };
 }
 
+/**
+ * Whether StyleContextStack.autopush(item) pushes style names: it pushes
+ * nothing for a string or a section node, and otherwise the item's style names
+ * and the item itself. A pushed item without style names adds nothing to a
+ * walk for a property it has no value of its own for.
+ */
+function pushesStyleNames(item: unknown): boolean {
+  return (
+    Boolean((item as { style?: unknown }).style) &&
+    typeof item !== 'string' &&
+    !(item instanceof String) &&
+    (item as { section?: unknown }).section === undefined
+  );
+}
+
+/** getStyleProperty's answer from an inline's own value, else what it inherits, else the fallback. */
+function pick(own: unknown, inherited: unknown, fallback: unknown): unknown {
+  if (own !== undefined && own !== null) return own;
+  return inherited !== undefined && inherited !== null ? inherited : fallback;
+}
+
+/** What an inline inherits for each property TextInlines.measure reads (one fixed shape). */
+function inherited(get: (property: string) => unknown) {
+  return {
+    font: get('font'),
+    bold: get('bold'),
+    italics: get('italics'),
+    alignment: get('alignment'),
+    fontSize: get('fontSize'),
+    fontFeatures: get('fontFeatures'),
+    characterSpacing: get('characterSpacing'),
+    color: get('color'),
+    decoration: get('decoration'),
+    decorationColor: get('decorationColor'),
+    decorationStyle: get('decorationStyle'),
+    decorationThickness: get('decorationThickness'),
+    background: get('background'),
+    link: get('link'),
+    linkToPage: get('linkToPage'),
+    linkToDestination: get('linkToDestination'),
+    noWrap: get('noWrap'),
+    opacity: get('opacity'),
+    sup: get('sup'),
+    sub: get('sub'),
+    lineHeight: get('lineHeight'),
+    preserveLeadingSpaces: get('preserveLeadingSpaces'),
+    preserveTrailingSpaces: get('preserveTrailingSpaces'),
+  };
+}
+
+/** The properties TextInlines.measure reads, in its order, with its fallbacks (checked against its source). */
+export const MEASURED: readonly [string, unknown][] = [
+  ['font', 'Roboto'],
+  ['bold', false],
+  ['italics', false],
+  ['alignment', 'left'],
+  ['fontSize', 12],
+  ['fontFeatures', null],
+  ['characterSpacing', 0],
+  ['color', 'black'],
+  ['decoration', null],
+  ['decorationColor', null],
+  ['decorationStyle', null],
+  ['decorationThickness', null],
+  ['background', null],
+  ['link', null],
+  ['linkToPage', null],
+  ['linkToDestination', null],
+  ['noWrap', null],
+  ['opacity', 1],
+  ['sup', false],
+  ['sub', false],
+  ['lineHeight', 1],
+  ['preserveLeadingSpaces', false],
+  ['preserveTrailingSpaces', false],
+];
+
+const LEADING = /^(\s)+/g;
+const TRAILING = /(\s)+$/g;
+
+/** pdfmake 0.3.11's TextInlines.measure, statement for statement, with the lookups of hook 3. */
+function measureWith(getStyleProperty: () => GetStyleProperty): Measure {
+  return function measure(this: TextInlines, array, stack) {
+    const gsp = getStyleProperty();
+    const first = array[0];
+    if (first) {
+      const leadingIndent = gsp(first, stack, 'leadingIndent', 0) as number;
+      if (leadingIndent) {
+        first.leadingCut = -leadingIndent;
+        first.leadingIndent = leadingIndent;
+      }
+    }
+    const base = inherited(stack ? (p) => stackProperty(stack, p) : () => undefined);
+    array.forEach((item) => {
+      const from = stack && pushesStyleNames(item) ? inherited((p) => gsp(item, stack, p, undefined)) : base;
+      const font = pick(item.font, from.font, 'Roboto');
+      const bold = pick(item.bold, from.bold, false);
+      const italics = pick(item.italics, from.italics, false);
+      item.font = this.pdfDocument.provideFont(font, bold, italics);
+      item.alignment = pick(item.alignment, from.alignment, 'left');
+      item.fontSize = pick(item.fontSize, from.fontSize, 12);
+      item.fontFeatures = pick(item.fontFeatures, from.fontFeatures, null);
+      item.characterSpacing = pick(item.characterSpacing, from.characterSpacing, 0);
+      item.color = pick(item.color, from.color, 'black');
+      item.decoration = pick(item.decoration, from.decoration, null);
+      item.decorationColor = pick(item.decorationColor, from.decorationColor, null);
+      item.decorationStyle = pick(item.decorationStyle, from.decorationStyle, null);
+      item.decorationThickness = pick(item.decorationThickness, from.decorationThickness, null);
+      item.background = pick(item.background, from.background, null);
+      item.link = pick(item.link, from.link, null);
+      item.linkToPage = pick(item.linkToPage, from.linkToPage, null);
+      item.linkToDestination = pick(item.linkToDestination, from.linkToDestination, null);
+      item.noWrap = pick(item.noWrap, from.noWrap, null);
+      item.opacity = pick(item.opacity, from.opacity, 1);
+      item.sup = pick(item.sup, from.sup, false);
+      item.sub = pick(item.sub, from.sub, false);
+      if (item.sup || item.sub) item.fontSize = (item.fontSize as number) * 0.58;
+      const lineHeight = pick(item.lineHeight, from.lineHeight, 1) as number;
+      item.width = this.widthOfText(item.text, item);
+      item.height = (item.font as MeasureFont).lineHeight(item.fontSize as number) * lineHeight;
+      if (!item.leadingCut) item.leadingCut = 0;
+      if (!pick(item.preserveLeadingSpaces, from.preserveLeadingSpaces, false)) {
+        const leadingSpaces = item.text.match(LEADING);
+        if (leadingSpaces) item.leadingCut = (item.leadingCut as number) + this.widthOfText(leadingSpaces[0], item);
+      }
+      item.trailingCut = 0;
+      if (!pick(item.preserveTrailingSpaces, from.preserveTrailingSpaces, false)) {
+        const trailingSpaces = item.text.match(TRAILING);
+        if (trailingSpaces) item.trailingCut = this.widthOfText(trailingSpaces[0], item);
+      }
+    });
+    return array;
+  };
+}
+
+/** The (property, fallback) pairs pdfmake's measure source asks for, in order. */
+function measuredBy(source: string): string[] {
+  return [...source.matchAll(/getStyleProperty\(([^,]+), styleContextStack, '(\w+)', ([^)]*)\)/g)].map(
+    (m) => `${m[1]} ${m[2]} ${m[3]}`,
+  );
+}
+
+/** The shape hook 3 reproduces; pdfmake's measure must read exactly these, in this order. */
+function expectedMeasureShape(): string[] {
+  const literal = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
+  return ['array[0] leadingIndent 0', ...MEASURED.map(([p, v]) => `item ${p} ${literal(v)}`)];
+}
+
 let installed = false;
 
-/** Installs both hooks (idempotent). Throws if pdfmake's internals changed shape. */
+/** Installs the three hooks (idempotent). Throws if pdfmake's internals changed shape. */
 export function installStyleLookups(): void {
   if (installed) return;
   const requirePdfmake = createRequire(PDFMAKE_JSON);
@@ -107,6 +264,7 @@ export function installStyleLookups(): void {
   const inlinesClass = (requirePdfmake('./js/TextInlines.js') as { default?: TextInlinesClass }).default;
   const original = stackClass?.getStyleProperty;
   const buildInlines = inlinesClass?.prototype.buildInlines;
+  const measureSource = String(inlinesClass?.prototype.measure);
   if (
     !stackClass ||
     typeof original !== 'function' ||
@@ -114,7 +272,11 @@ export function installStyleLookups(): void {
     !/styleContextStack\.auto\(item,/.test(original.toString()) ||
     !/this\.push\(item\)/.test(String(stackClass.prototype.autopush)) ||
     !inlinesClass ||
-    typeof buildInlines !== 'function'
+    typeof buildInlines !== 'function' ||
+    measuredBy(measureSource).join('|') !== expectedMeasureShape().join('|') ||
+    !['item.fontSize *= 0.58', 'this.widthOfText(item.text, item)', 'item.font.lineHeight(item.fontSize) * lineHeight']
+      .concat(['item.text.match(LEADING)', 'item.text.match(TRAILING)', 'if (!item.leadingCut)'])
+      .every((statement) => measureSource.includes(statement))
   ) {
     throw new Error('pdfmake.StyleContextStack har ændret form (uventet pdfmake-version)');
   }
@@ -128,5 +290,6 @@ export function installStyleLookups(): void {
       memo = outer;
     }
   };
+  inlinesClass.prototype.measure = measureWith(() => stackClass.getStyleProperty);
   installed = true;
 }
