@@ -18,7 +18,7 @@ export function capitalize(s: string): string {
 /**
  * Order of fixed-shape codes (kommunekoder of three digits, ISO dates): plain
  * code-unit order, which for such strings is the order a collator gives, without
- * starting ICU's collation (its first use cost ~20-40 ms of start-up, issue 11).
+ * building a collator (issue 11).
  */
 export function compareCodes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
