@@ -80,7 +80,7 @@ export function installBatchedWrites(): void {
       refWrite.call(this, chunk);
       return;
     }
-    const text = `${chunk as string}\n`;
+    const text = (chunk as string) + '\n';
     (this.kbText ??= []).push(text);
     this.uncompressedLength += text.length;
     if (this.data.Length == null) this.data.Length = 0;
@@ -108,7 +108,7 @@ export function installBatchedWrites(): void {
       docWrite.call(this, data);
       return;
     }
-    const text = `${data as string}\n`;
+    const text = (data as string) + '\n';
     (this.kbText ??= []).push(text);
     this._offset += text.length;
   };
