@@ -1,10 +1,11 @@
-// Who renders a batch: the main thread alone, the main thread with helpers,
-// or (large batches, for flat memory) helpers only. Table-driven over batch
-// sizes and KOMMUNEBREV_THREADS.
+// Who renders a batch: the main thread alone, helpers only (large batches,
+// for flat memory), or, when KOMMUNEBREV_THREADS asks for it in a small
+// batch, the main thread with helpers. Table-driven over batch sizes and
+// KOMMUNEBREV_THREADS.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { MAIN_RENDERS_BELOW, MIN_LETTERS_FOR_HELPERS, planRenderThreads } from '../src/adapters/letters/render-pool.js';
+import { HELPERS_FROM, planRenderThreads } from '../src/adapters/letters/render-pool.js';
 import { EXAMPLE_DATA, REPO } from './helpers/cli.js';
 import type * as LoadModule from '../src/commands/load.js';
 import type * as ComposeModule from '../src/core/letters/compose-letter.js';
@@ -22,21 +23,17 @@ describe('planRenderThreads', () => {
 
   it.each([
     [1, undefined, { helpers: 0, mainRenders: true }],
-    [MIN_LETTERS_FOR_HELPERS - 1, undefined, { helpers: 0, mainRenders: true }],
-    [98, undefined, { helpers: cores - 1, mainRenders: true }],
-    [MAIN_RENDERS_BELOW - 1, undefined, { helpers: cores - 1, mainRenders: true }],
-    [
-      MAIN_RENDERS_BELOW,
-      undefined,
-      cores === 1 ? { helpers: 0, mainRenders: true } : { helpers: cores, mainRenders: false },
-    ],
+    [98, undefined, { helpers: 0, mainRenders: true }],
+    [HELPERS_FROM - 1, undefined, { helpers: 0, mainRenders: true }],
+    [HELPERS_FROM, undefined, { helpers: Math.max(1, cores), mainRenders: false }],
+    [10_000, undefined, { helpers: Math.max(1, cores), mainRenders: false }],
     [10_000, '1', { helpers: 0, mainRenders: true }],
     [98, '1', { helpers: 0, mainRenders: true }],
     [98, '3', { helpers: 2, mainRenders: true }],
     [2, '3', { helpers: 1, mainRenders: true }],
     [1, '3', { helpers: 0, mainRenders: true }],
     [10_000, '3', { helpers: 3, mainRenders: false }],
-    [98, 'nonsense', { helpers: cores - 1, mainRenders: true }],
+    [98, 'nonsense', { helpers: 0, mainRenders: true }],
   ])('%i letters, KOMMUNEBREV_THREADS=%s → %o', (letters, env, plan) => {
     if (env === undefined) delete process.env.KOMMUNEBREV_THREADS;
     else process.env.KOMMUNEBREV_THREADS = env;
@@ -44,7 +41,7 @@ describe('planRenderThreads', () => {
   });
 });
 
-// A batch of MAIN_RENDERS_BELOW letters goes to helpers only: the built pool
+// A batch of HELPERS_FROM letters goes to helpers only: the built pool
 // (dist/, where render-worker.js is) renders the example's letters repeated,
 // hands every one on in order, and each equals the letter rendered here.
 describe('a batch rendered by helpers only', () => {
@@ -57,7 +54,7 @@ describe('a batch rendered by helpers only', () => {
     const loaded = await loadBarometer(EXAMPLE_DATA);
     if (!loaded.ok) throw new Error('example data invalid');
     const models = composeLetters(loaded.data, loaded.templates);
-    const n = pool.MAIN_RENDERS_BELOW;
+    const n = pool.HELPERS_FROM;
     const saved = process.env.KOMMUNEBREV_THREADS;
     process.env.KOMMUNEBREV_THREADS = '2';
     onTestFinished(() => {

@@ -2,12 +2,7 @@
 import { join, resolve } from 'node:path';
 import { readManifestFile } from '../adapters/letters/read-output.js';
 import { acquireRenderLock } from '../adapters/letters/render-lock.js';
-import {
-  renderLetters,
-  startRenderHelpers,
-  type LetterSource,
-  type RenderHelpers,
-} from '../adapters/letters/render-pool.js';
+import { renderLetters, type LetterSource } from '../adapters/letters/render-pool.js';
 import { commitRender, recoverRender, startStaging } from '../adapters/letters/render-swap.js';
 import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
 import { ensureDir, writeLetterFile, writeManifest } from '../adapters/letters/write-output.js';
@@ -40,16 +35,9 @@ export interface RenderOptions {
 
 export async function runRender(opts: RenderOptions, io: Io): Promise<number> {
   const started = performance.now();
-  // A whole barometer is a batch: helper threads start loading pdfmake and
-  // the fonts now, while this thread reads and validates (render-pool.ts).
-  const helpers = startRenderHelpers(opts.kommune === undefined);
-  try {
-    const loaded = await loadBarometer(opts.data);
-    if (!loaded.ok) return reportInvalid(io, loaded.problems);
-    return await renderLoaded(loaded, opts, io, started, helpers);
-  } finally {
-    await helpers.close();
-  }
+  const loaded = await loadBarometer(opts.data);
+  if (!loaded.ok) return reportInvalid(io, loaded.problems);
+  return renderLoaded(loaded, opts, io, started);
 }
 
 /** render after read → validate: compose → render → write (also run by `npm run bench` on a generated barometer). */
@@ -58,7 +46,6 @@ export async function renderLoaded(
   opts: RenderOptions,
   io: Io,
   started = performance.now(),
-  helpers?: RenderHelpers,
 ): Promise<number> {
   const { data, templates, inputHashes } = loaded;
 
@@ -102,7 +89,7 @@ export async function renderLoaded(
     // Everything new goes to the staging folder; the folder's render is
     // untouched until commitRender swaps the whole new one in.
     const staging = await startStaging(dir);
-    written = await writeLetters(io, staging, letters, loaded, helpers);
+    written = await writeLetters(io, staging, letters, loaded);
 
     const withCases = new Set(data.cases.map((c) => c.kommunekode));
     let manifest: Manifest = {
@@ -176,7 +163,6 @@ async function writeLetters(
   staging: string,
   letters: LetterSource,
   loaded: LoadedBarometer,
-  helpers: RenderHelpers | undefined,
 ): Promise<ManifestLetter[]> {
   const { data, inputHashes } = loaded;
   const caseRows = new Map(data.cases.map((c) => [c.row, c.kommunekode]));
@@ -186,25 +172,21 @@ async function writeLetters(
   const tick = progress(io, 'Skriver breve', letters.length);
   tick(0);
   const written: ManifestLetter[] = [];
-  await renderLetters(
-    letters,
-    async ({ model, pdf, eml }, i) => {
-      const pdfFile = await writeLetterFile(staging, `${model.filBase}.pdf`, pdf);
-      const emlFile = await writeLetterFile(staging, `${model.filBase}.eml`, eml);
-      const advarsler = (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem);
-      written.push(
-        manifestLetter(
-          model,
-          pdfFile,
-          { ...emlFile, contentSha256: contentSha256(eml) },
-          advarsler,
-          inputsNow.get(model.kommune.kode),
-        ),
-      );
-      tick(i + 1, model.kommune.navn);
-    },
-    helpers,
-  );
+  await renderLetters(letters, async ({ model, pdf, eml }, i) => {
+    const pdfFile = await writeLetterFile(staging, `${model.filBase}.pdf`, pdf);
+    const emlFile = await writeLetterFile(staging, `${model.filBase}.eml`, eml);
+    const advarsler = (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem);
+    written.push(
+      manifestLetter(
+        model,
+        pdfFile,
+        { ...emlFile, contentSha256: contentSha256(eml) },
+        advarsler,
+        inputsNow.get(model.kommune.kode),
+      ),
+    );
+    tick(i + 1, model.kommune.navn);
+  });
   return written;
 }
 

@@ -1,21 +1,16 @@
-// Renders letters (PDF + .eml) on this thread and, for a batch, on helper
-// threads as well, and hands them on strictly in input order.
+// Renders letters (PDF + .eml) on this thread or on helper threads, and
+// hands them on strictly in input order.
 //
-// Threads (issue 11, measured with `npm run bench` and node --cpu-prof). A
-// helper thread costs a start (loading pdfmake, fontkit and the fonts, then a
-// few slow letters while its code warms up), so for a whole barometer the
-// helpers are started as early as possible (`startRenderHelpers`, before the
-// data is read) and take letters only once they say they are ready.
-// - Up to MAIN_RENDERS_BELOW letters the main thread renders too: until the
-//   helpers are ready, and whenever they are busy, it renders the next letter
-//   itself, so a helper that is slow to start (a busy machine) simply takes
-//   fewer letters and no batch waits for a thread.
-// - From MAIN_RENDERS_BELOW letters on, only helpers (one per core) render,
-//   with capped heaps, and the main thread writes: memory stays flat.
-// On the 2-core machine two rendering threads gave about 1.4× the letters
-// per second of one (the cores share caches and memory bandwidth).
-// KOMMUNEBREV_THREADS sets the number of rendering threads (1 = this thread
-// only). Output bytes never depend on the thread a letter was rendered on.
+// Who renders is planned per batch (planRenderThreads, measured with
+// `npm run bench` and node --cpu-prof): the main thread alone below
+// HELPERS_FROM letters, helpers only from there on. A helper costs a start
+// (loading pdfmake, fontkit and the fonts, then a few slow letters while its
+// code warms up), says when it is ready, and takes letters two at a time from
+// then on. When KOMMUNEBREV_THREADS makes the main thread render beside
+// helpers, it renders the next letter whenever no helper is ready, and takes
+// back the oldest letter a helper holds rather than wait behind a slow one.
+// A helper that ends midway hands its letters back. Output bytes never depend
+// on the thread a letter was rendered on.
 //
 // Memory stays flat with the batch size: letter models are taken from the
 // source one at a time (they may be composed on demand), and at most a few
@@ -39,16 +34,21 @@ export interface LetterSource {
   at(index: number): LetterModel | undefined;
 }
 
-/** Below this many letters a helper thread would not finish warming up before the batch is done. */
-export const MIN_LETTERS_FOR_HELPERS = 12;
 /**
- * From this many letters on, only the helpers render. Their heaps are capped;
- * the main thread's is not (V8 sizes it from the machine's memory and lets it
- * fill with garbage before collecting: rendering 1,000 letters on it took the
- * process to 360 MiB, 35 MiB of it live), so a large batch would not stay
- * within its memory bound if the main thread rendered too.
+ * Helper threads render a batch only from this many letters on, and then
+ * only they render (one per core, heaps capped), while the main thread
+ * writes. Below it the main thread renders alone. Measured on the 2-core
+ * machine (see README, Performance): a second rendering thread gave at best
+ * ~1.4× the letters per second on an idle machine (the cores share caches and
+ * memory bandwidth; per-letter CPU rose from ~29 to ~40 ms) and cost ~2 s more
+ * CPU for the 98 example letters (its warm-up and that contention), which
+ * left a 98-letter render ~4 % faster when the machine was idle and ~35 %
+ * slower when another process kept a core busy. The main thread's heap is not
+ * capped (V8 sizes it from the machine's memory and lets it fill with garbage:
+ * 1,000 letters on it took the process to ~360 MiB with 35 MiB live), so a
+ * large batch is rendered by capped helpers to keep memory flat.
  */
-export const MAIN_RENDERS_BELOW = 200;
+export const HELPERS_FROM = 200;
 /** Letters rendered ahead of the one being handed on, per rendering thread. */
 const AHEAD_PER_THREAD = 4;
 /** Letters a helper holds at once: one it renders and one waiting, so it never idles while the main thread renders. */
@@ -62,20 +62,20 @@ export interface RenderPlan {
 
 /**
  * The threads for a batch of `letterCount` letters. KOMMUNEBREV_THREADS sets
- * the number of rendering threads (1 = the main thread only).
+ * the number of rendering threads (1 = the main thread only); below
+ * HELPERS_FROM letters the main thread is then one of them.
  */
 export function planRenderThreads(letterCount: number): RenderPlan {
   const env = Number(process.env.KOMMUNEBREV_THREADS);
-  const threads =
-    Number.isInteger(env) && env > 0
-      ? Math.min(env, Math.max(1, letterCount))
-      : letterCount < MIN_LETTERS_FOR_HELPERS
-        ? 1
-        : Math.max(1, Math.min(availableParallelism(), letterCount));
-  if (threads === 1) return { helpers: 0, mainRenders: true };
-  return letterCount >= MAIN_RENDERS_BELOW
-    ? { helpers: threads, mainRenders: false }
-    : { helpers: threads - 1, mainRenders: true };
+  if (Number.isInteger(env) && env > 0) {
+    const threads = Math.min(env, Math.max(1, letterCount));
+    if (threads === 1) return { helpers: 0, mainRenders: true };
+    return letterCount >= HELPERS_FROM
+      ? { helpers: threads, mainRenders: false }
+      : { helpers: threads - 1, mainRenders: true };
+  }
+  if (letterCount < HELPERS_FROM) return { helpers: 0, mainRenders: true };
+  return { helpers: Math.max(1, availableParallelism()), mainRenders: false };
 }
 
 /** A short description of a plan, for `npm run bench`. */
@@ -100,7 +100,7 @@ interface Helper {
 
 type HelperMessage = { ready: true } | { id: number; pdf: Uint8Array; eml: Uint8Array } | { id: number; error: string };
 
-/** Helper threads, started before the letters are known so that they load pdfmake and the fonts meanwhile. */
+/** Helper threads (worker threads that each render one letter per message). */
 export class RenderHelpers {
   readonly helpers: Helper[] = [];
 
@@ -123,15 +123,6 @@ export class RenderHelpers {
   async close(): Promise<void> {
     await Promise.all(this.helpers.splice(0).map((h) => h.worker.terminate()));
   }
-}
-
-/**
- * For a whole barometer, before the data is read: starts the helpers that any
- * batch will use (one per core besides the main thread; a large batch gets
- * one more when renderLetters sees its size). None for a single letter.
- */
-export function startRenderHelpers(batch: boolean): RenderHelpers {
-  return new RenderHelpers(batch ? planRenderThreads(MAIN_RENDERS_BELOW - 1).helpers : 0);
 }
 
 function modelAt(source: LetterSource, i: number): LetterModel {
@@ -178,7 +169,11 @@ export async function renderLetters(
   // The main thread renders when the plan says so, and always once no helper is left.
   const mainRenders = () => plan.mainRenders || live.size === 0;
   const window = () => AHEAD_PER_THREAD * (live.size + 1);
+  /** Helper letters the main thread took back to render itself (see takeBack). */
+  const takenBack = new Set<number>();
   const done = (id: number, letter: RenderedLetter) => {
+    // A letter taken back is rendered twice; the first to finish is kept (both are the same bytes).
+    if (id < nextToHand || ready.has(id)) return;
     ready.set(id, letter);
     // Hand letters on strictly in order, one at a time.
     while (ready.has(nextToHand)) {
@@ -237,7 +232,8 @@ export async function renderLetters(
     while (!failure && nextToHand < source.length) {
       feedHelpers();
       const own =
-        returned.shift() ?? (mainRenders() && nextToDispatch - nextToHand < window() ? takeNext() : undefined);
+        returned.shift() ??
+        (mainRenders() ? ((nextToDispatch - nextToHand < window() ? takeNext() : undefined) ?? takeBack()) : undefined);
       if (own) {
         done(own.id, await renderOne(own.model));
         // Let the helpers' messages in between two letters of this thread.
@@ -250,6 +246,21 @@ export async function renderLetters(
     if (failure) throw failure.error;
   } finally {
     await pool.close();
+  }
+
+  /**
+   * When the main thread has nothing new to take (the letters ahead wait for
+   * one a helper holds, or the batch is at its end), it renders the oldest
+   * letter a helper holds itself instead of waiting: on a busy machine a
+   * helper may be much slower, and the main thread must never idle behind it.
+   */
+  function takeBack(): { id: number; model: LetterModel } | undefined {
+    let oldest: { id: number; model: LetterModel } | undefined;
+    for (const h of live)
+      for (const job of h.jobs)
+        if (!takenBack.has(job.id) && !ready.has(job.id) && (!oldest || job.id < oldest.id)) oldest = job;
+    if (oldest) takenBack.add(oldest.id);
+    return oldest;
   }
 
   function takeNext(): { id: number; model: LetterModel } | undefined {

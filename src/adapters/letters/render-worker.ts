@@ -1,8 +1,7 @@
 // Helper thread: renders one letter (PDF + .eml) per message. Both renderers
 // are deterministic, so which thread renders a letter does not change a byte.
-// It loads pdfmake and the fonts as soon as it starts, while the main thread
-// is still reading the data, and then says it is ready (render-pool.ts sends
-// it letters only from then on).
+// It loads pdfmake and the fonts as soon as it starts and then says it is
+// ready (render-pool.ts sends it letters only from then on).
 import { parentPort } from 'node:worker_threads';
 import { composeEml } from './compose-email.js';
 import { prepareRenderer, renderLetterPdf } from './render-pdf.js';
