@@ -56,13 +56,14 @@ const DICTIONARY = {
   d: { italics: true, fontSize: 0 },
   loop: { extends: 'loop' },
 };
-const DEFAULTS = [{ font: 'Roboto', fontSize: 10, lineHeight: 1.2, color: '#222' }, {}, undefined];
+const DEFAULTS = [{ font: 'Roboto', fontSize: 10, lineHeight: 1.2, color: '#222' }, {}, undefined, null];
 const OVERRIDES: unknown[][] = [
   [],
   [{ color: 'blue' }],
   ['a', { fontSize: 0 }],
   [{ bold: false }, 'c', { color: null, italics: undefined }],
   ['loop', 'nope', { margin: [1, 2, 3, 4] }, { stack: [], fontSize: 8.5, color: 'grey', lineHeight: 1 }],
+  [{ color: 'under' }, new String('d'), { fontSize: null, font: 'Top' }],
 ];
 const ITEMS: unknown[] = [
   {},
