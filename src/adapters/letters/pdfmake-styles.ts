@@ -36,6 +36,7 @@ import { PDFMAKE_JSON } from './pdf-fonts.js';
 /** The parts of pdfmake's StyleContextStack used here. */
 export interface StyleStack {
   styleOverrides: unknown[];
+  defaultStyle?: unknown;
   getProperty(property: string): unknown;
 }
 
@@ -156,6 +157,40 @@ function inherited(get: (property: string) => unknown) {
   };
 }
 
+const MEASURED_NAMES = new Set(Object.keys(inherited(() => undefined)));
+
+/**
+ * What the stack says for each measured property (stack.getProperty for each,
+ * 23 walks over the stack) in one pass from the top: for each plain object
+ * on the stack, its own keys are read, and a measured property takes the first
+ * value met. A walk reads item[property]; for an object whose prototype is
+ * Object.prototype, that is a property for-in lists, unless it was defined
+ * non-enumerable (pdfmake and the letter's nodes never do). At a style name or
+ * any other entry, the properties still open are asked of stack.getProperty:
+ * the entries above had no value for them, so its walk from the top gives
+ * the same answer.
+ */
+function inheritedFromStack(stack: StyleStack): ReturnType<typeof inherited> {
+  const found = new Map<string, unknown>();
+  const overrides = stack.styleOverrides;
+  let rest: ((property: string) => unknown) | undefined;
+  for (let i = (overrides ? overrides.length : 0) - 1; i >= 0 && found.size < MEASURED_NAMES.size; i--) {
+    const entry = overrides[i];
+    if (entry === null || typeof entry !== 'object' || Object.getPrototypeOf(entry) !== Object.prototype) {
+      rest = (property) => stackProperty(stack, property);
+      break;
+    }
+    for (const key in entry) {
+      if (!MEASURED_NAMES.has(key) || found.has(key)) continue;
+      const value = (entry as Record<string, unknown>)[key];
+      if (value !== undefined && value !== null) found.set(key, value);
+    }
+  }
+  const fallback =
+    rest ?? ((property: string) => stack.defaultStyle && (stack.defaultStyle as Record<string, unknown>)[property]);
+  return inherited((property) => (found.has(property) ? found.get(property) : fallback(property)));
+}
+
 /** The properties TextInlines.measure reads, in its order, with its fallbacks (checked against its source). */
 export const MEASURED: readonly [string, unknown][] = [
   ['font', 'Roboto'],
@@ -198,7 +233,7 @@ function measureWith(getStyleProperty: () => GetStyleProperty): Measure {
         first.leadingIndent = leadingIndent;
       }
     }
-    const base = inherited(stack ? (p) => stackProperty(stack, p) : () => undefined);
+    const base = stack ? inheritedFromStack(stack) : inherited(() => undefined);
     array.forEach((item) => {
       const from = stack && pushesStyleNames(item) ? inherited((p) => gsp(item, stack, p, undefined)) : base;
       const font = pick(item.font, from.font, 'Roboto');
