@@ -80,7 +80,9 @@ export function planRenderThreads(letterCount: number): RenderPlan {
 
 /** A short description of a plan, for `npm run bench`. */
 export function describeRenderPlan(plan: RenderPlan): string {
-  return plan.mainRenders ? `hovedtråden + ${plan.helpers} hjælpetråde` : `${plan.helpers} hjælpetråde`;
+  const helpers = `${plan.helpers} ${plan.helpers === 1 ? 'hjælpetråd' : 'hjælpetråde'}`;
+  if (!plan.mainRenders) return helpers;
+  return plan.helpers === 0 ? 'hovedtråden alene' : `hovedtråden og ${helpers}`;
 }
 
 /**
