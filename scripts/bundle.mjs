@@ -38,10 +38,32 @@ const handlebarsWithoutSourceMaps = {
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 
+// zod's root module re-exports its message translations for ~60 languages
+// (`z.locales`, some 300 KB of source); kommunebrev uses only the English one
+// zod installs by default (its messages are turned into Danish problems in
+// barometer-schema.ts). The bundle gets a locales index with English alone,
+// which cut `check` by ~15-20 ms of module compiling (239 against 258 ms,
+// medians of 9 alternating runs; node -e 0: 67 ms).
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]locales[\\/]index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), args.path), namespace: 'zod-en' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   absWorkingDir: root,
-  entryPoints: ['dist/cli.js', 'dist/adapters/letters/render-worker.js'],
-  // cli.js and render-worker.js side by side: render-pool finds the worker as ./render-worker.js.
+  entryPoints: ['dist/cli.js', 'dist/adapters/letters/render-worker.js', 'dist/adapters/letters/email-worker.js'],
+  // cli.js and the workers side by side: render-pool finds them as ./render-worker.js and ./email-worker.js.
   entryNames: '[name]',
   outdir,
   bundle: true,
@@ -56,6 +78,6 @@ await build({
     js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);",
   },
   legalComments: 'none',
-  plugins: [handlebarsWithoutSourceMaps],
+  plugins: [handlebarsWithoutSourceMaps, zodEnglishOnly],
   logLevel: 'warning',
 });

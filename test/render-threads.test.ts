@@ -1,8 +1,9 @@
 // The letters do not depend on the thread that rendered them, and a helper
-// thread that ends midway loses no letter: the whole example barometer is
-// rendered by the real CLI on this thread only, then with helper threads,
-// then with a helper that quits after three letters, and every file is
-// compared byte for byte (the preview page and manifest too).
+// or email thread that ends midway loses no letter: the whole example
+// barometer is rendered by the real CLI on one rendering thread, then with
+// helper threads, then with a helper or the email thread quitting after three
+// letters, and every file is compared byte for byte (preview page and
+// manifest too).
 //
 // The letters are also pinned: test/fixtures/example-letters.sha256 holds the
 // sha256 of every PDF and .eml of the example barometer. Speed work must not
@@ -71,6 +72,16 @@ describe('render on one thread and on several', () => {
     'three threads write the same bytes as one',
     () => {
       expectSameFiles(render({ KOMMUNEBREV_THREADS: '3' }).dir, oneThread);
+    },
+    RENDER_ALL,
+  );
+
+  it(
+    'an email thread that ends after three emails loses none: the main thread composes the rest, the same bytes',
+    () => {
+      const r = render({ KOMMUNEBREV_TEST_EMAIL_THREAD_EXIT_AFTER: '3' });
+      expect(r.stdout).toContain('Skrev 98 breve');
+      expectSameFiles(r.dir, oneThread);
     },
     RENDER_ALL,
   );

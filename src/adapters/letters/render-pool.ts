@@ -19,6 +19,7 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { composeEml } from './compose-email.js';
+import { EmailThread } from './email-thread.js';
 import { renderLetterPdf } from './render-pdf.js';
 import type { LetterModel } from '../../core/types.js';
 
@@ -51,6 +52,8 @@ export interface LetterSource {
 export const HELPERS_FROM = 200;
 /** Letters rendered ahead of the one being handed on, per rendering thread. */
 const AHEAD_PER_THREAD = 4;
+/** From this many letters on, a main thread that renders has its emails composed on an email thread (email-thread.ts). */
+export const EMAIL_THREAD_FROM = 12;
 /** Letters a helper holds at once: one it renders and one waiting, so it never idles while the main thread renders. */
 const HELPER_QUEUE = 2;
 
@@ -131,11 +134,6 @@ function modelAt(source: LetterSource, i: number): LetterModel {
   const model = source.at(i);
   if (!model) throw new Error(`Intet brev nr. ${i}`);
   return model;
-}
-
-async function renderOne(model: LetterModel): Promise<RenderedLetter> {
-  const pdf = await renderLetterPdf(model);
-  return { model, pdf, eml: await composeEml(model, pdf) };
 }
 
 /**
@@ -230,6 +228,7 @@ export async function renderLetters(
     });
   }
 
+  const emails = plan.mainRenders && source.length >= EMAIL_THREAD_FROM ? new EmailThread() : undefined;
   try {
     while (!failure && nextToHand < source.length) {
       feedHelpers();
@@ -237,8 +236,11 @@ export async function renderLetters(
         returned.shift() ??
         (mainRenders() ? ((nextToDispatch - nextToHand < window() ? takeNext() : undefined) ?? takeBack()) : undefined);
       if (own) {
-        done(own.id, await renderOne(own.model));
-        // Let the helpers' messages in between two letters of this thread.
+        const { id, model } = own;
+        const pdf = await renderLetterPdf(model);
+        if (emails) emails.compose(model, pdf).then((eml) => done(id, { model, pdf, eml }), fail);
+        else done(id, { model, pdf, eml: await composeEml(model, pdf) });
+        // Let the other threads' messages in between two letters of this thread.
         await yieldToEvents();
       } else {
         await new Promise<void>((resolve) => (wake = resolve));
@@ -247,7 +249,7 @@ export async function renderLetters(
     await chain;
     if (failure) throw failure.error;
   } finally {
-    await pool.close();
+    await Promise.all([pool.close(), emails?.close()]);
   }
 
   /**
