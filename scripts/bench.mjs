@@ -188,7 +188,7 @@ async function chromiumRunner() {
   );
   if (oursCpu.length > 0)
     console.log(
-      `    CPU-tid for kommunebrev (alle tråde; brevene skrives af ${describeRenderPlan(planRenderThreads(n))}): ${fmt(median(oursCpu), 2)} s`,
+      `    CPU-tid for kommunebrev (alle tråde; brevene skrives af ${describeRenderPlan(planRenderThreads(n), n)}): ${fmt(median(oursCpu), 2)} s`,
     );
   if (browser) {
     const c = median(theirs);

@@ -81,11 +81,12 @@ export function planRenderThreads(letterCount: number): RenderPlan {
   return { helpers: Math.max(1, availableParallelism()), mainRenders: false };
 }
 
-/** A short description of a plan, for `npm run bench`. */
-export function describeRenderPlan(plan: RenderPlan): string {
+/** A short description of a plan for `letterCount` letters, for `npm run bench`. */
+export function describeRenderPlan(plan: RenderPlan, letterCount: number): string {
   const helpers = `${plan.helpers} ${plan.helpers === 1 ? 'hjælpetråd' : 'hjælpetråde'}`;
   if (!plan.mainRenders) return helpers;
-  return plan.helpers === 0 ? 'hovedtråden alene' : `hovedtråden og ${helpers}`;
+  const main = plan.helpers === 0 ? 'hovedtråden alene' : `hovedtråden og ${helpers}`;
+  return letterCount >= EMAIL_THREAD_FROM ? `${main}, e-mails på en tråd for sig` : main;
 }
 
 /**
