@@ -106,29 +106,13 @@ interface Helper {
 
 type HelperMessage = { ready: true } | { id: number; pdf: Uint8Array; eml: Uint8Array } | { id: number; error: string };
 
-/** Helper threads (worker threads that each render one letter per message). */
-export class RenderHelpers {
-  readonly helpers: Helper[] = [];
-
-  constructor(count = 0) {
-    this.resize(count);
-  }
-
-  /** Starts or stops helpers until there are `count`. */
-  resize(count: number): void {
-    while (this.helpers.length < count) {
-      const worker = new Worker(new URL('./render-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
-      // An idle helper must not keep the process alive (e.g. when the data turns out invalid).
-      worker.unref();
-      this.helpers.push({ worker, ready: false, jobs: [] });
-    }
-    for (const h of this.helpers.splice(Math.max(0, count))) void h.worker.terminate();
-  }
-
-  /** Stops every helper (idempotent); the pool then has none. */
-  async close(): Promise<void> {
-    await Promise.all(this.helpers.splice(0).map((h) => h.worker.terminate()));
-  }
+/** Starts `count` helper threads; each says when it is ready (render-worker.ts). */
+function startHelpers(count: number): Helper[] {
+  return Array.from({ length: count }, () => ({
+    worker: new Worker(new URL('./render-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS }),
+    ready: false,
+    jobs: [],
+  }));
 }
 
 function modelAt(source: LetterSource, i: number): LetterModel {
@@ -138,19 +122,18 @@ function modelAt(source: LetterSource, i: number): LetterModel {
 }
 
 /**
- * Renders every letter, on this thread and on the helpers (if given), and
- * calls onRendered in input order, one at a time, as letters become ready.
- * Writing letter i (onRendered) overlaps with rendering the next ones. The
- * helpers are closed when the batch is done or fails.
+ * Renders every letter, on the threads planRenderThreads names, and calls
+ * onRendered in input order, one at a time, as letters become ready. Writing
+ * letter i (onRendered) overlaps with rendering the next ones. The helpers
+ * are stopped when the batch is done or fails.
  */
 export async function renderLetters(
   source: LetterSource,
   onRendered: (letter: RenderedLetter, index: number) => Promise<void>,
-  pool: RenderHelpers = new RenderHelpers(),
 ): Promise<void> {
   const plan = planRenderThreads(source.length);
-  pool.resize(plan.helpers);
-  const live = new Set(pool.helpers);
+  const helpers = startHelpers(plan.helpers);
+  const live = new Set(helpers);
   const ready = new Map<number, RenderedLetter>();
   /** Letters a helper could not finish (it ran out of memory): rendered here, first. */
   const returned: { id: number; model: LetterModel }[] = [];
@@ -203,7 +186,6 @@ export async function renderLetters(
   };
 
   for (const h of live) {
-    h.worker.ref();
     h.worker.on('message', (msg: HelperMessage) => {
       if ('ready' in msg) h.ready = true;
       else if ('error' in msg) return fail(new Error(msg.error));
@@ -250,7 +232,7 @@ export async function renderLetters(
     await chain;
     if (failure) throw failure.error;
   } finally {
-    await Promise.all([pool.close(), emails?.close()]);
+    await Promise.all([...helpers.map((h) => h.worker.terminate()), emails?.close()]);
   }
 
   /**
