@@ -19,9 +19,8 @@
 // pdfkit-writes.ts wraps finalize to add its batched text first; the source of
 // the finalize it wraps is checked, so a changed pdfkit (or the other order)
 // throws instead of writing something else.
-import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
-import { PDFMAKE_JSON } from './pdf-fonts.js';
+import { pdfkitPrototypes } from './pdfkit-writes.js';
 
 /** pdfkit's PDFReference: the parts used here. */
 interface PdfReference {
@@ -52,17 +51,6 @@ export function deflateOnce(raw: Buffer): Buffer {
   return out;
 }
 
-/** pdfkit's PDFReference.prototype, reached through PDFDocument.ref on a stand-in (no document is made). */
-function referencePrototype(): PdfReference {
-  const requireFromPdfmake = createRequire(PDFMAKE_JSON);
-  const kit = requireFromPdfmake(requireFromPdfmake.resolve('pdfkit')) as {
-    prototype?: { ref?: (this: unknown, data: object) => object };
-  };
-  const ref = kit.prototype?.ref;
-  if (typeof ref !== 'function') throw new Error('pdfkit.PDFDocument.ref mangler (uventet pdfkit-version)');
-  return Object.getPrototypeOf(ref.call({ _offsets: [], _waiting: 0 }, {})) as PdfReference;
-}
-
 /** What the hook relies on in pdfkit's own finalize: concatenate, deflate when compressing, Length from the result. */
 const PDFKIT_FINALIZE =
   /this\.buffer = Buffer\.concat\(this\.buffer\);\s*if \(this\.compress\) \{\s*this\.buffer = zlib\.deflateSync\(this\.buffer\);\s*\}[^]*this\.data\.Length = this\.buffer\.length;/;
@@ -72,7 +60,7 @@ let installed = false;
 /** Wraps pdfkit's PDFReference.finalize with the cache. Idempotent; throws if pdfkit's finalize changed shape. */
 export function installDeflateCache(): void {
   if (installed) return;
-  const proto = referencePrototype();
+  const proto = pdfkitPrototypes().ref as unknown as PdfReference;
   const pdfkitFinalize = proto.finalize;
   if (typeof pdfkitFinalize !== 'function' || !PDFKIT_FINALIZE.test(pdfkitFinalize.toString())) {
     throw new Error('pdfkit.PDFReference.finalize har ændret form (uventet pdfkit-version)');

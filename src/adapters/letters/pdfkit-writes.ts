@@ -43,17 +43,34 @@ interface DocumentClass {
   prototype: Document;
 }
 
+/**
+ * pdfkit as pdfmake loads it: PDFDocument's prototype, and a PDFReference
+ * made through PDFDocument.prototype.ref on a stand-in with just the fields
+ * ref() reads (PDFReference is not exported; no document is made). Shared
+ * with pdf-deflate.ts, which wraps the same prototype.
+ */
+export function pdfkitPrototypes(): { doc: Document; probe: Reference; ref: Reference } {
+  const requireFromPdfmake = createRequire(PDFMAKE_JSON);
+  const PDFDocument = requireFromPdfmake(requireFromPdfmake.resolve('pdfkit')) as Partial<DocumentClass>;
+  const doc = PDFDocument.prototype;
+  if (typeof doc?.ref !== 'function') throw new Error('pdfkit.PDFDocument.ref mangler (uventet pdfkit-version)');
+  const probe = doc.ref.call({ _offsets: [], _waiting: 0, compress: true } as unknown as Document, {});
+  return { doc, probe, ref: Object.getPrototypeOf(probe) as Reference };
+}
+
+/** The text an object has gathered, as one Buffer, and none gathered any more; undefined when there is none. */
+function takeText(holder: { kbText?: string[] }): Buffer | undefined {
+  if (!holder.kbText?.length) return undefined;
+  const bytes = Buffer.from(holder.kbText.join(''), 'binary');
+  holder.kbText = [];
+  return bytes;
+}
+
 let installed = false;
 
 export function installBatchedWrites(): void {
   if (installed) return;
-  const requirePdfkit = createRequire(createRequire(PDFMAKE_JSON).resolve('pdfkit'));
-  const PDFDocument = requirePdfkit('pdfkit') as DocumentClass;
-  const doc = PDFDocument.prototype;
-  // PDFReference is not exported: make one through PDFDocument.prototype.ref
-  // with just the fields ref() reads, and take its prototype.
-  const probe = doc.ref.call({ _offsets: [], _waiting: 0, compress: true } as unknown as Document, {});
-  const ref = Object.getPrototypeOf(probe) as Reference;
+  const { doc, probe, ref } = pdfkitPrototypes();
   const shapeOk =
     typeof doc._write === 'function' &&
     typeof doc.push === 'function' &&
@@ -68,10 +85,8 @@ export function installBatchedWrites(): void {
   const refWrite = ref.write;
   const refFinalize = ref.finalize;
   const flushRef = (r: Reference) => {
-    if (r.kbText?.length) {
-      r.buffer.push(Buffer.from(r.kbText.join(''), 'binary'));
-      r.kbText = [];
-    }
+    const bytes = takeText(r);
+    if (bytes) r.buffer.push(bytes);
   };
   // PDFReference.write, for text: the bookkeeping of the original, the conversion deferred.
   ref.write = function (this: Reference, chunk: unknown): void {
@@ -95,11 +110,8 @@ export function installBatchedWrites(): void {
   const docWrite = doc._write;
   const docPush = doc.push;
   const flushDoc = (d: Document) => {
-    if (d.kbText?.length) {
-      const text = d.kbText.join('');
-      d.kbText = [];
-      docPush.call(d, Buffer.from(text, 'binary'));
-    }
+    const bytes = takeText(d);
+    if (bytes) docPush.call(d, bytes);
   };
   // PDFDocument._write, for text: the offset counted now, the push deferred.
   doc._write = function (this: Document, data: unknown): void {
