@@ -5,6 +5,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { isInsideFolder } from './inside-folder.js';
 import { PROJECT_ROOT } from '../project-root.js';
+import { readPrecompiledTemplates } from '../precompiled-templates.js';
+import type { PrecompiledTemplates } from '../../core/handlebars-templates.js';
 import { parseBarometer, parseRuleSet, type Barometer } from '../../core/letters/barometer-schema.js';
 import type { TemplateSources } from '../../core/letters/compose-letter.js';
 import { detectWideEncoding, wideEncodingMessage } from '../../core/letters/detect-encoding.js';
@@ -31,6 +33,8 @@ export interface BarometerInput {
   kommuner?: RawTable | undefined;
   sager?: RawTable | undefined;
   templates?: TemplateSources | undefined;
+  /** The build's precompiled template specs, for compileTemplates. */
+  precompiledTemplates?: PrecompiledTemplates;
   /** sha256 of every input file, keyed by a stable name; `send` checks these. */
   inputHashes: Record<string, string>;
   problems: Problem[];
@@ -193,6 +197,7 @@ export async function readBarometerFolder(dirArg: string): Promise<BarometerInpu
       }
     }
     input.templates = await readTemplates(input.barometer.skabelon, input);
+    if (input.templates) input.precompiledTemplates = await readPrecompiledTemplates(input.barometer.skabelon);
   }
 
   input.kommuner = await readTable(dir, 'kommuner', input);

@@ -1,15 +1,20 @@
 // Reads the preview page's templates, style sheet and script from
-// templates/preview/ and compiles them once per process.
+// templates/preview/ and compiles them once per process (the build's
+// precompiled specs where they match).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compilePreviewTemplates, type PreviewTemplates } from '../../core/preview/render-preview.js';
+import {
+  compilePreviewTemplates,
+  type PreviewTemplates,
+  type PreviewTemplateSources,
+} from '../../core/preview/render-preview.js';
 import { TEMPLATES_DIR } from '../letters/read-barometer.js';
+import { readPrecompiledTemplates } from '../precompiled-templates.js';
 
 export const PREVIEW_TEMPLATES_DIR = join(TEMPLATES_DIR, 'preview');
 
-let loaded: Promise<PreviewTemplates> | undefined;
-
-async function read(): Promise<PreviewTemplates> {
+/** The preview templates' sources as compilePreviewTemplates takes them (the build precompiles these). */
+export async function readPreviewTemplateSources(): Promise<PreviewTemplateSources> {
   const file = (name: string): Promise<string> => readFile(join(PREVIEW_TEMPLATES_DIR, name), 'utf8');
   const partials: Record<string, string> = {};
   for (const name of (await readdir(join(PREVIEW_TEMPLATES_DIR, 'partials'))).sort()) {
@@ -17,14 +22,21 @@ async function read(): Promise<PreviewTemplates> {
     if (name.endsWith('.hbs'))
       partials[name.slice(0, -'.hbs'.length)] = (await file(join('partials', name))).replace(/\n$/, '');
   }
-  return compilePreviewTemplates({
+  return {
     preview: await file('preview.hbs'),
     email: await file('email.hbs'),
     listing: await file('listing.hbs'),
     partials,
     style: await file('preview.css'),
     script: await file('preview.js'),
-  });
+  };
+}
+
+let loaded: Promise<PreviewTemplates> | undefined;
+
+async function read(): Promise<PreviewTemplates> {
+  const [sources, precompiled] = await Promise.all([readPreviewTemplateSources(), readPrecompiledTemplates('preview')]);
+  return compilePreviewTemplates(sources, precompiled);
 }
 
 /** The compiled preview templates (read on first use). */

@@ -5,6 +5,7 @@ import { assessCase, compareCases } from './assess.js';
 import { compareCodes, countText, formatDanishDate, joinDanish } from '../danish.js';
 import { boundedSlug, safeFileName } from './parse-values.js';
 import { sha256 } from '../sha256.js';
+import { compileTemplate, type PrecompiledTemplates } from '../handlebars-templates.js';
 import type { Case, Kommune, LetterModel, Problem, TextBlock, ValidatedData } from '../types.js';
 
 /** Template sources, keyed by role. File names are for messages only. */
@@ -25,8 +26,19 @@ function handlebars(): typeof Handlebars {
   return hb;
 }
 
-/** Compiles all templates, reporting every syntax error (not only the first). */
-export function compileTemplates(sources: TemplateSources): CompiledTemplates {
+/** The compile options of a letter template (the build precompiles with the same). */
+export function letterTemplateOptions(role: keyof TemplateSources): CompileOptions {
+  // The letter and the plain-text email insert values verbatim; the HTML
+  // email keeps Handlebars' escaping.
+  return { noEscape: role !== 'emailHtml' };
+}
+
+/**
+ * Compiles all templates, reporting every syntax error (not only the first).
+ * A template the build precompiled (`precompiled`, matched by content) is not
+ * compiled again.
+ */
+export function compileTemplates(sources: TemplateSources, precompiled?: PrecompiledTemplates): CompiledTemplates {
   const hb = handlebars();
   const problems: Problem[] = [];
   const out: Partial<Compiled> = {};
@@ -34,18 +46,8 @@ export function compileTemplates(sources: TemplateSources): CompiledTemplates {
     keyof TemplateSources,
     TemplateSources['brev'],
   ][]) {
-    // The letter and the plain-text email are not HTML: insert values verbatim.
-    // The HTML email keeps Handlebars' escaping.
-    const noEscape = role !== 'emailHtml';
     try {
-      // Compile now (Handlebars compiles lazily on first use), so that a
-      // syntax error is reported here; one compile, not a precompile and a
-      // compile (start-up time, issue 11).
-      const template = hb.compile(source, { noEscape });
-      const forced = template as unknown as { _setup?: (options: object) => void };
-      if (typeof forced._setup === 'function') forced._setup({});
-      else hb.precompile(source, { noEscape });
-      out[role] = template;
+      out[role] = compileTemplate(hb, source, letterTemplateOptions(role), precompiled);
     } catch (err) {
       problems.push({
         code: 'template-syntax',

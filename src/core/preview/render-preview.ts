@@ -10,6 +10,7 @@
 // preview.css and preview.js) forbids anything else to run or load.
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
+import { compileTemplate, type PrecompiledTemplates } from '../handlebars-templates.js';
 import { percent, type FigureRow } from '../letters/assess.js';
 import { capitalize, compareCodes, countText, formatDanishDate, formatDanishDateTime } from '../danish.js';
 import type { Manifest, ManifestLetter } from '../letters/manifest.js';
@@ -44,27 +45,33 @@ export interface PreviewTemplates {
   script: string;
 }
 
-/** Compiles the preview templates; a syntax error names the template. */
-export function compilePreviewTemplates(sources: PreviewTemplateSources): PreviewTemplates {
+/** The preview templates' compile options (the build precompiles with the same). */
+export const PREVIEW_TEMPLATE_OPTIONS: CompileOptions = { strict: false };
+
+/**
+ * Compiles the preview templates; a syntax error names the template. A
+ * template the build precompiled (`precompiled`, matched by content) is not
+ * compiled again.
+ */
+export function compilePreviewTemplates(
+  sources: PreviewTemplateSources,
+  precompiled?: PrecompiledTemplates,
+): PreviewTemplates {
   const hb = Handlebars.create();
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   const compile = (name: string, source: string): Render => {
-    const template = hb.compile(source, { strict: false });
     try {
-      // Handlebars compiles on first use; compile now, once, so that a syntax
-      // error names the template here (a precompile first would compile twice).
-      const forced = template as unknown as { _setup?: (options: object) => void };
-      if (typeof forced._setup === 'function') forced._setup({});
-      else hb.precompile(source);
+      return compileTemplate(hb, source, PREVIEW_TEMPLATE_OPTIONS, precompiled);
     } catch (err) {
       throw new Error(`Skabelonen templates/preview/${name} kan ikke læses: ${(err as Error).message}`, { cause: err });
     }
-    return template;
   };
+  // Registered compiled: Handlebars would otherwise compile a partial's source
+  // again on its first use (with the calling template's options, the same as
+  // these), and it runs a compiled partial the same way.
   for (const [name, source] of Object.entries(sources.partials)) {
-    compile(`partials/${name}.hbs`, source);
-    hb.registerPartial(name, source);
+    hb.registerPartial(name, compile(`partials/${name}.hbs`, source));
   }
   return {
     preview: compile('preview.hbs', sources.preview),

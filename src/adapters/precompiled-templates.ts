@@ -1,0 +1,40 @@
+// The template specs `npm run build` precompiled from templates/
+// (scripts/precompile-templates.mjs → dist/precompiled-templates/<folder>.js,
+// one file per folder of templates/, so `check` loads only its letter
+// family's), loaded once per process. Specs are keyed by content
+// (src/core/handlebars-templates.ts), so one that no longer matches its
+// template is simply not used.
+//
+// JavaScript modules rather than JSON: V8 only pre-parses the spec functions
+// on import and compiles each on its first call, where JSON would need a
+// `new Function` (a full parse) per spec.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PROJECT_ROOT } from './project-root.js';
+import type { PrecompiledTemplates } from '../core/handlebars-templates.js';
+
+export const PRECOMPILED_TEMPLATES_DIR = join(PROJECT_ROOT, 'dist', 'precompiled-templates');
+
+const loaded = new Map<string, Promise<PrecompiledTemplates>>();
+
+/**
+ * The build's precompiled specs for the templates in templates/<folder>/;
+ * none when the tool was not built or the folder is not the tool's (its
+ * templates are then compiled at run time).
+ */
+export function readPrecompiledTemplates(folder: string): Promise<PrecompiledTemplates> {
+  // Folder names as barometer.json's `skabelon` allows them: nothing that leads elsewhere.
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(folder)) return Promise.resolve({});
+  let specs = loaded.get(folder);
+  if (!specs) {
+    specs = import(pathToFileURL(join(PRECOMPILED_TEMPLATES_DIR, `${folder}.js`)).href).then(
+      (module: { default: PrecompiledTemplates }) => module.default,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ERR_MODULE_NOT_FOUND') return {};
+        throw err;
+      },
+    );
+    loaded.set(folder, specs);
+  }
+  return specs;
+}
