@@ -29,7 +29,7 @@ import {
 import type { SendStatusMap } from '../src/core/send/send-status.js';
 import type { ValidatedData } from '../src/core/types.js';
 import { REPO } from './helpers/cli.js';
-import { exampleManifest } from './helpers/manifest.js';
+import { exampleManifest, exampleSendStatus } from './helpers/manifest.js';
 
 const EXAMPLE = join(REPO, 'data', '2023-ledsagelse');
 
@@ -168,33 +168,9 @@ describe('a precompiled template renders exactly what run-time compiling renders
   const runtimePreview = previewTemplates(previewSources);
   const precompiledPreview = previewTemplates(previewSources, previewSpecs);
   const manifest = exampleManifest();
-  const status: SendStatusMap = new Map([
-    [
-      '101',
-      {
-        kommunekode: '101',
-        state: 'sent',
-        at: '2024-05-08T08:15:00Z',
-        messageId: 'abc@ankestyrelsen.example',
-        response: '250 2.0.0 OK <queued>',
-        resends: 1,
-        deliveries: [],
-      },
-    ],
-    [
-      '173',
-      {
-        kommunekode: '173',
-        state: 'failed',
-        at: '2024-05-08T08:16:00Z',
-        response: '550 5.1.1 Mailbox unavailable',
-        code: 550,
-        resends: 0,
-        deliveries: [],
-      },
-    ],
-    ['999', { kommunekode: '999', state: 'uafklaret', at: '2024-05-08T08:17:00Z', resends: 0, deliveries: [] }],
-  ]);
+  // With a resend, so the send-details partial shows every row it has.
+  const status: SendStatusMap = exampleSendStatus();
+  status.set('101', { ...status.get('101')!, resends: 1 });
 
   it.each([
     ['without send status', undefined, []],

@@ -14,8 +14,7 @@ import {
   renderEmailPageHtml as renderEmailPage,
   renderPreviewHtml as renderPreview,
 } from '../src/core/preview/render-preview.js';
-import type { Delivery, SendStatusMap } from '../src/core/send/send-status.js';
-import { exampleManifest } from './helpers/manifest.js';
+import { delivered, exampleManifest, exampleSendStatus } from './helpers/manifest.js';
 
 const templates = await readPreviewTemplates();
 const renderPreviewHtml = (
@@ -148,64 +147,8 @@ describe('renderPreviewHtml', () => {
     expect(html).toContain('Intet er sendt fra denne side.');
   });
 
-  /** A delivery as the journal folds it: the address it went to and the .eml it was made from. */
-  const delivered = (
-    to: string,
-    eml: { sha256: string; contentSha256?: string | undefined } = {
-      sha256: 'b'.repeat(64),
-      contentSha256: 'c'.repeat(64),
-    },
-  ): Delivery => ({
-    at: '2024-05-08T08:15:00Z',
-    to,
-    messageId: 'abc@ankestyrelsen.example',
-    sha256: 'd'.repeat(64),
-    emlFile: '101-koebenhavns-kommune.eml',
-    emlSha256: eml.sha256,
-    ...(eml.contentSha256 !== undefined ? { contentSha256: eml.contentSha256 } : {}),
-    resend: false,
-    response: '250 2.0.0 OK <queued>',
-    confirmedManually: false,
-  });
-
   it("shows each kommune's send status when a status map is given", () => {
-    const status: SendStatusMap = new Map([
-      [
-        '101',
-        {
-          kommunekode: '101',
-          state: 'sent',
-          at: '2024-05-08T08:15:00Z',
-          messageId: 'abc@ankestyrelsen.example',
-          response: '250 2.0.0 OK <queued>',
-          resends: 0,
-          deliveries: [delivered('old-address@kommune.example')],
-        },
-      ],
-      [
-        '173',
-        {
-          kommunekode: '173',
-          state: 'failed',
-          at: '2024-05-08T08:16:00Z',
-          response: '550 5.1.1 Mailbox unavailable',
-          code: 550,
-          resends: 0,
-          deliveries: [],
-        },
-      ],
-      [
-        '999',
-        {
-          kommunekode: '999',
-          state: 'uafklaret',
-          at: '2024-05-08T08:17:00Z',
-          response: 'Forbindelsen blev afbrudt',
-          resends: 0,
-          deliveries: [],
-        },
-      ],
-    ]);
+    const status = exampleSendStatus();
     const page = renderPreviewHtml(manifest, status);
     expect(page).toContain('data-navn="Afsendelse"');
     const row = (kode: string) =>

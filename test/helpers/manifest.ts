@@ -6,6 +6,7 @@ import { compileTemplates, composeLetters } from '../../src/core/letters/compose
 import { MANIFEST_VERSION, manifestLetter, type Manifest } from '../../src/core/letters/manifest.js';
 import { validateBarometerData } from '../../src/core/letters/validate.js';
 import { letterInputsNow, type CurrentInputs } from '../../src/core/letters/freshness.js';
+import type { Delivery, SendStatusMap } from '../../src/core/send/send-status.js';
 import type { LetterModel, ValidatedData } from '../../src/core/types.js';
 import {
   afslagRow,
@@ -107,4 +108,65 @@ export function exampleManifest(): Manifest {
       .map((k) => ({ kommunekode: k.kode, navn: k.navn, email: k.email })),
     advarsler: ['advarsel: sager.csv, række 3: Afgørelsesdatoen ligger uden for undersøgelsesperioden.'],
   };
+}
+
+/** A delivery as the journal folds it: the address it went to and the .eml it was made from. */
+export const delivered = (
+  to: string,
+  eml: { sha256: string; contentSha256?: string | undefined } = {
+    sha256: 'b'.repeat(64),
+    contentSha256: 'c'.repeat(64),
+  },
+): Delivery => ({
+  at: '2024-05-08T08:15:00Z',
+  to,
+  messageId: 'abc@ankestyrelsen.example',
+  sha256: 'd'.repeat(64),
+  emlFile: '101-koebenhavns-kommune.eml',
+  emlSha256: eml.sha256,
+  ...(eml.contentSha256 !== undefined ? { contentSha256: eml.contentSha256 } : {}),
+  resend: false,
+  response: '250 2.0.0 OK <queued>',
+  confirmedManually: false,
+});
+
+/** A send status for exampleManifest(): 101 sent (to an earlier address), 173 failed, 999 uafklaret without a letter. */
+export function exampleSendStatus(): SendStatusMap {
+  return new Map([
+    [
+      '101',
+      {
+        kommunekode: '101',
+        state: 'sent',
+        at: '2024-05-08T08:15:00Z',
+        messageId: 'abc@ankestyrelsen.example',
+        response: '250 2.0.0 OK <queued>',
+        resends: 0,
+        deliveries: [delivered('old-address@kommune.example')],
+      },
+    ],
+    [
+      '173',
+      {
+        kommunekode: '173',
+        state: 'failed',
+        at: '2024-05-08T08:16:00Z',
+        response: '550 5.1.1 Mailbox unavailable',
+        code: 550,
+        resends: 0,
+        deliveries: [],
+      },
+    ],
+    [
+      '999',
+      {
+        kommunekode: '999',
+        state: 'uafklaret',
+        at: '2024-05-08T08:17:00Z',
+        response: 'Forbindelsen blev afbrudt',
+        resends: 0,
+        deliveries: [],
+      },
+    ],
+  ]);
 }
