@@ -6,16 +6,34 @@
 // date-fns). One bundle with split chunks for the lazily imported commands
 // cut `check` from ~270 to ~200 ms (issue 11; `npm run bench` measures it).
 //
-// Left outside the bundle, loaded from node_modules as before:
-// - pdfmake (and through it pdfkit and fontkit): src/adapters/letters/pdf-fonts.ts
-//   hooks their modules and finds the font files next to pdfmake, so there must
-//   be exactly one copy, the installed one;
-// - nodemailer and @e965/xlsx: large and only needed by send and by workbooks,
-//   and they are imported lazily anyway.
+// pdfmake, pdfkit and fontkit are in the bundle too, in the chunk only
+// `render` and the render worker load (`check` and `--help` do not): loaded
+// from node_modules they were ~60 files through Node's CommonJS loader plus
+// brotli's decoder building its dictionary (~18 ms), together ~35 ms more per
+// process than from the bundle (render-worker.js start, pdfmake and fonts
+// loaded: 184 against 220 ms wall, 219 against 263 ms CPU, medians of 15
+// alternating runs). Three plugins below keep their behaviour:
+// - pdfmakeModulesInBundle: the hooks (pdf-fonts.ts, pdfkit-writes.ts, ...)
+//   must patch the very modules pdfmake uses; they get them through
+//   pdfmake-modules.ts, which here becomes static requires of the same files,
+//   so each is in the bundle once (render-pdf.ts checks it on the first letter);
+// - noBrotli: brotli (WOFF2 fonts only) left out;
+// - installedDirname: pdfkit reads its AFM files and the sRGB ICC profile
+//   (PDF/A) through __dirname; it gets the folder it is installed in.
+// The hooks' checks read pdfmake's and pdfkit's function source: esbuild
+// prints strings in double quotes and may number a name that another module
+// of the chunk also has (LEADING2); the checks allow for both, and fail loudly
+// on anything else.
+//
+// nodemailer is bundled as well (its MailComposer, for the .eml of every
+// letter, was ~15 ES module files, ~25 ms to load; render-worker.js start
+// 242 -> 197 ms CPU with both changes, email-worker.js 98 -> 82 ms).
+// Left outside, loaded from node_modules: @e965/xlsx, large and only needed
+// for workbooks (imported lazily).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -60,6 +78,80 @@ const zodEnglishOnly = {
   },
 };
 
+// pdfmake, pdfkit and fontkit in the bundle, each once (see
+// src/adapters/letters/pdfmake-modules.ts): the hooks' pdfmakeModule(name)
+// becomes a static require of the very file pdfmake (or pdfkit) requires, so
+// esbuild includes that file once and both get the same module object.
+const modulesFile = join(root, 'dist', 'adapters', 'letters', 'pdfmake-modules.js');
+const modulesJs = await import(pathToFileURL(modulesFile).href);
+if (Object.keys(modulesJs).sort().join() !== 'pdfmakeModule,pdfmakeModulePaths') {
+  throw new Error(`${modulesFile}: exports changed; update the pdfmake-in-bundle plugin in scripts/bundle.mjs`);
+}
+const pdfmakeModulesInBundle = {
+  name: 'pdfmake-modules-in-bundle',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]pdfmake-modules\.js$/ }, (args) => {
+      if (args.path !== modulesFile) return undefined;
+      const loaders = Object.entries(modulesJs.pdfmakeModulePaths()).map(
+        ([name, path]) => `  ${name}: () => require(${JSON.stringify(path)}),`,
+      );
+      return {
+        contents: [
+          '// Made by scripts/bundle.mjs from src/adapters/letters/pdfmake-modules.ts.',
+          `const modules = {\n${loaders.join('\n')}\n};`,
+          'export function pdfmakeModule(name) {',
+          '  return modules[name]();',
+          '}',
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+// fontkit requires brotli's decoder to read WOFF2 fonts, and that decoder
+// builds its dictionary when it is loaded (~18 ms of start-up). kommunebrev
+// gives fontkit the four Roboto TTF files only (pdf-fonts.ts), so the
+// decoder is never called; a stand-in that throws keeps it out.
+const noBrotli = {
+  name: 'no-brotli',
+  setup(b) {
+    b.onResolve({ filter: /^brotli[\\/]decompress(\.js)?$/ }, () => ({
+      path: 'brotli/decompress',
+      namespace: 'no-brotli',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'no-brotli' }, () => ({
+      contents:
+        "module.exports = function () { throw new Error('kommunebrev: WOFF2 fonts are not supported (brotli is left out of the bundle, see scripts/bundle.mjs)'); };",
+      loader: 'js',
+    }));
+  },
+};
+
+// A bundled CommonJS file that reads files next to itself through __dirname
+// (pdfkit its AFM metrics and the sRGB ICC profile that PDF/A needs, pdfmake's
+// virtual-fs.js) gets its own __dirname: the folder it is installed in,
+// found at run time from the chunk's place (dist/bundle/), so the bundle
+// reads the installed data files, as before, and still runs if the project
+// folder is moved. An ES module chunk has no __dirname of its own.
+const installedDirname = {
+  name: 'installed-dirname',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.c?js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!/\b__dirname\b/.test(source) || /\b(var|let|const)\s+__dirname\b/.test(source)) return undefined;
+      const dir = relative(outdir, dirname(args.path)).split('\\').join('/');
+      return {
+        contents:
+          `var __dirname = require('node:url').fileURLToPath(new URL(${JSON.stringify(dir)}, __kbChunkUrl));\n` +
+          source,
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints: ['dist/cli.js', 'dist/adapters/letters/render-worker.js', 'dist/adapters/letters/email-worker.js'],
@@ -71,13 +163,13 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['pdfmake', 'pdfmake/*', 'nodemailer', '@e965/xlsx'],
+  external: ['@e965/xlsx'],
   // Bundled CommonJS (handlebars, commander) may require Node's own modules;
   // an ES module has no `require`, so each chunk gets one.
   banner: {
-    js: "import { createRequire as __kbCreateRequire } from 'node:module'; const require = __kbCreateRequire(import.meta.url);",
+    js: "import { createRequire as __kbCreateRequire } from 'node:module'; const __kbChunkUrl = import.meta.url; const require = __kbCreateRequire(__kbChunkUrl);",
   },
   legalComments: 'none',
-  plugins: [handlebarsWithoutSourceMaps, zodEnglishOnly],
+  plugins: [handlebarsWithoutSourceMaps, zodEnglishOnly, pdfmakeModulesInBundle, noBrotli, installedDirname],
   logLevel: 'warning',
 });

@@ -29,11 +29,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pdfmakeModule } from './pdfmake-modules.js';
 import { writeSubsetDirectly } from './pdf-subset.js';
 
 const requireHere = createRequire(import.meta.url);
 export const PDFMAKE_JSON = requireHere.resolve('pdfmake/package.json');
-const requireFromPdfmake = createRequire(PDFMAKE_JSON);
 export const FONT_DIR = join(dirname(PDFMAKE_JSON), 'fonts', 'Roboto');
 
 /** pdfmake style names -> file in FONT_DIR. Bold is Roboto-Medium. */
@@ -141,7 +141,7 @@ let faces: Map<string, Face> | undefined;
 let coverage: Set<number> | undefined;
 
 function loadFontkit(): Fontkit {
-  return createRequire(requireFromPdfmake.resolve('pdfkit'))('fontkit') as Fontkit;
+  return pdfmakeModule('fontkit') as Fontkit;
 }
 
 function cmapAmbiguousGlyphs(font: FontkitFont): Set<number> {
@@ -426,7 +426,7 @@ let hooked = false;
 export function shareFontsAcrossDocuments(): void {
   if (hooked) return;
   const byFont = new Map([...ensureFaces().values()].map((f) => [f.font, f]));
-  const mod = requireFromPdfmake('./js/PDFDocument.js') as { default?: PdfmakeDocumentClass };
+  const mod = pdfmakeModule('PDFDocument') as { default?: PdfmakeDocumentClass };
   const proto = mod.default?.prototype;
   if (!proto || typeof proto.provideFont !== 'function') {
     throw new Error('pdfmake.PDFDocument.provideFont mangler (uventet pdfmake-version)');

@@ -16,9 +16,9 @@
 // same order, with the same lengths and offsets counted at the moment of each
 // write (pdfkit reads `_offset` and `data.Length` while it writes).
 // Installed on the prototypes once; checked first, so a changed pdfkit fails
-// loudly instead of writing differently.
-import { createRequire } from 'node:module';
-import { PDFMAKE_JSON } from './pdf-fonts.js';
+// loudly instead of writing differently. (The checks read pdfkit's source as
+// installed or as the bundle prints it: esbuild writes strings in double quotes.)
+import { pdfmakeModule } from './pdfmake-modules.js';
 
 interface Reference {
   compress: boolean;
@@ -50,8 +50,7 @@ interface DocumentClass {
  * with pdf-deflate.ts, which wraps the same prototype.
  */
 export function pdfkitPrototypes(): { doc: Document; probe: Reference; ref: Reference } {
-  const requireFromPdfmake = createRequire(PDFMAKE_JSON);
-  const PDFDocument = requireFromPdfmake(requireFromPdfmake.resolve('pdfkit')) as Partial<DocumentClass>;
+  const PDFDocument = pdfmakeModule('pdfkit') as Partial<DocumentClass>;
   const doc = PDFDocument.prototype;
   if (typeof doc?.ref !== 'function') throw new Error('pdfkit.PDFDocument.ref mangler (uventet pdfkit-version)');
   const probe = doc.ref.call({ _offsets: [], _waiting: 0, compress: true } as unknown as Document, {});
@@ -74,10 +73,10 @@ export function installBatchedWrites(): void {
   const shapeOk =
     typeof doc._write === 'function' &&
     typeof doc.push === 'function' &&
-    /Buffer\.from\(data \+ '\\n', 'binary'\)/.test(doc._write.toString()) &&
+    /Buffer\.from\(data \+ ['"]\\n['"], ['"]binary['"]\)/.test(doc._write.toString()) &&
     typeof ref.write === 'function' &&
     typeof ref.finalize === 'function' &&
-    /Buffer\.from\(chunk \+ '\\n', 'binary'\)/.test(ref.write.toString()) &&
+    /Buffer\.from\(chunk \+ ['"]\\n['"], ['"]binary['"]\)/.test(ref.write.toString()) &&
     Array.isArray(probe.buffer) &&
     probe.uncompressedLength === 0;
   if (!shapeOk) throw new Error('pdfkit skriver ikke længere som forventet (uventet pdfkit-version)');

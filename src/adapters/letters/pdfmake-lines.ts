@@ -9,8 +9,7 @@
 // is not. So each text node's word list gets a `slice` that returns exactly
 // that prefix for slice(1) and is Array.prototype.slice otherwise: the same
 // lines, in linear time. Checked at install, so a changed pdfmake fails loudly.
-import { createRequire } from 'node:module';
-import { PDFMAKE_JSON } from './pdf-fonts.js';
+import { pdfmakeModule } from './pdfmake-modules.js';
 
 interface Inline {
   noNewLine?: boolean;
@@ -31,7 +30,7 @@ let installed = false;
 
 export function installLinearLineBreaking(): void {
   if (installed) return;
-  const mod = createRequire(PDFMAKE_JSON)('./js/LayoutBuilder.js') as {
+  const mod = pdfmakeModule('LayoutBuilder') as {
     default?: { prototype: { buildNextLine?: (textNode: { _inlines?: Inline[] }) => unknown } };
   };
   const proto = mod.default?.prototype;

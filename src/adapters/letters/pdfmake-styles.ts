@@ -30,8 +30,7 @@
 //    says, instead of 23 calls that each look a property up by its name. An
 //    inline with style names gets a record of its own from getStyleProperty.
 // Checked at install: a pdfmake whose internals have another shape fails loudly.
-import { createRequire } from 'node:module';
-import { PDFMAKE_JSON } from './pdf-fonts.js';
+import { pdfmakeModule } from './pdfmake-modules.js';
 
 /** The parts of pdfmake's StyleContextStack used here. */
 export interface StyleStack {
@@ -278,8 +277,9 @@ function measureWith(getStyleProperty: () => GetStyleProperty): Measure {
 
 /** The (property, fallback) pairs pdfmake's measure source asks for, in order. */
 function measuredBy(source: string): string[] {
-  return [...source.matchAll(/getStyleProperty\(([^,]+), styleContextStack, '(\w+)', ([^)]*)\)/g)].map(
-    (m) => `${m[1]} ${m[2]} ${m[3]}`,
+  // Quotes either way: the bundle (esbuild) prints pdfmake's strings in double quotes.
+  return [...source.matchAll(/getStyleProperty\(([^,]+), styleContextStack, ['"](\w+)['"], ([^)]*)\)/g)].map(
+    (m) => `${m[1]} ${m[2]} ${(m[3] ?? '').replace(/^"(.*)"$/, "'$1'")}`,
   );
 }
 
@@ -294,12 +294,12 @@ let installed = false;
 /** Installs the three hooks (idempotent). Throws if pdfmake's internals changed shape. */
 export function installStyleLookups(): void {
   if (installed) return;
-  const requirePdfmake = createRequire(PDFMAKE_JSON);
-  const stackClass = (requirePdfmake('./js/StyleContextStack.js') as { default?: StyleContextStackClass }).default;
-  const inlinesClass = (requirePdfmake('./js/TextInlines.js') as { default?: TextInlinesClass }).default;
+  const stackClass = (pdfmakeModule('StyleContextStack') as { default?: StyleContextStackClass }).default;
+  const inlinesClass = (pdfmakeModule('TextInlines') as { default?: TextInlinesClass }).default;
   const original = stackClass?.getStyleProperty;
   const buildInlines = inlinesClass?.prototype.buildInlines;
-  const measureSource = String(inlinesClass?.prototype.measure);
+  // In the bundle, esbuild numbers pdfmake's LEADING and TRAILING (LEADING2), as this module has the same names.
+  const measureSource = String(inlinesClass?.prototype.measure).replace(/\b(LEADING|TRAILING)\d+\b/g, '$1');
   if (
     !stackClass ||
     typeof original !== 'function' ||

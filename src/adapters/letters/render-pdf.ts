@@ -15,6 +15,7 @@ import { FONT_DIR, FONT_FILES, fontCoverage, fontData, shareFontsAcrossDocuments
 import { installDeflateCache } from './pdf-deflate.js';
 import { oversigt } from './pdf-oversigt.js';
 import { installLinearLineBreaking } from './pdfmake-lines.js';
+import { assertOneCopy } from './pdfmake-one-copy.js';
 import { installStyleLookups } from './pdfmake-styles.js';
 import { installBatchedWrites } from './pdfkit-writes.js';
 import {
@@ -378,9 +379,17 @@ function escapeXmpInfo(kit: PdfKitInternals): void {
   };
 }
 
+/** Whether the first letter showed that the hooks reach pdfmake's own modules (pdfmake-one-copy.ts). */
+let oneCopyChecked = false;
+
 /** Renders one letter as a PDF/A-1b document. Deterministic: same model, same bytes. */
 export async function renderLetterPdf(model: LetterModel): Promise<Buffer> {
   const created = pdfmake.createPdf(letterDocument(model));
-  escapeXmpInfo((await created.getStream()) as unknown as PdfKitInternals);
+  const doc = (await created.getStream()) as unknown as PdfKitInternals;
+  if (!oneCopyChecked) {
+    assertOneCopy(doc);
+    oneCopyChecked = true;
+  }
+  escapeXmpInfo(doc);
   return created.getBuffer();
 }
