@@ -5,8 +5,8 @@
 // (issue 11: ~50 ms of `render --kommune`, ~15 ms of `check`).
 //
 // The sources are read by the tool's own reader (the preview's) or as the
-// letter reader takes them (each file whole, UTF-8), and compiled with the
-// options the tool compiles them with (imported from dist/). Each spec is keyed
+// letter reader takes them (each file whole, UTF-8), and listed with their
+// options by the very functions the tool compiles them through (from dist/). Each spec is keyed
 // by templateKey (Handlebars version + options + source), so a run uses a spec
 // only for exactly the template it was made from. A template that does not
 // compile gets no spec: a run compiles it and reports the error as ever.
@@ -14,33 +14,25 @@ import Handlebars from 'handlebars';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { templateKey } from '../dist/core/handlebars-templates.js';
-import { letterTemplateOptions } from '../dist/core/letters/compose-letter.js';
-import { PREVIEW_TEMPLATE_OPTIONS } from '../dist/core/preview/render-preview.js';
+import { letterTemplates } from '../dist/core/letters/compose-letter.js';
+import { previewTemplates } from '../dist/core/preview/render-preview.js';
 import { TEMPLATE_FILES, TEMPLATES_DIR } from '../dist/adapters/letters/read-barometer.js';
 import { PRECOMPILED_TEMPLATES_DIR } from '../dist/adapters/precompiled-templates.js';
 import { readPreviewTemplateSources } from '../dist/adapters/preview/read-preview-templates.js';
 
-/** Every template a run may compile, by folder of templates/: [file, source, options]. */
+/** Every template a run may compile, by folder of templates/: { file, source, options }, listed as the tool lists them. */
 async function templates() {
-  const out = new Map();
-  const preview = await readPreviewTemplateSources();
-  out.set('preview', [
-    ...['preview', 'email', 'listing'].map((name) => [`${name}.hbs`, preview[name], PREVIEW_TEMPLATE_OPTIONS]),
-    ...Object.entries(preview.partials).map(([name, source]) => [
-      `partials/${name}.hbs`,
-      source,
-      PREVIEW_TEMPLATE_OPTIONS,
-    ]),
-  ]);
-  // Every other folder is a letter family (barometer.json's `skabelon`).
+  const out = new Map([['preview', previewTemplates(await readPreviewTemplateSources())]]);
+  // Every other folder is a letter family (barometer.json's `skabelon`),
+  // each file read whole as UTF-8, as the letter reader reads it.
   for (const family of await readdir(TEMPLATES_DIR, { withFileTypes: true })) {
     if (!family.isDirectory() || family.name === 'preview') continue;
-    const list = [];
+    const sources = {};
     for (const [role, file] of Object.entries(TEMPLATE_FILES)) {
       const source = await readFile(join(TEMPLATES_DIR, family.name, file), 'utf8').catch(() => undefined);
-      if (source !== undefined) list.push([file, source, letterTemplateOptions(role)]);
+      if (source !== undefined) sources[role] = { file, source };
     }
-    out.set(family.name, list);
+    out.set(family.name, letterTemplates(sources));
   }
   return out;
 }
@@ -49,7 +41,7 @@ await rm(PRECOMPILED_TEMPLATES_DIR, { recursive: true, force: true });
 await mkdir(PRECOMPILED_TEMPLATES_DIR, { recursive: true });
 for (const [folder, list] of await templates()) {
   const entries = new Map();
-  for (const [file, source, options] of list) {
+  for (const { file, source, options } of list) {
     const key = templateKey(source, options);
     try {
       // A copy: precompile adds its defaults to the options object it is given.

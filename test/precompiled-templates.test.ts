@@ -8,19 +8,32 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it, vi } from 'vitest';
 import { readBarometerFolder } from '../src/adapters/letters/read-barometer.js';
-import { PRECOMPILED_TEMPLATES_DIR, readPrecompiledTemplates } from '../src/adapters/precompiled-templates.js';
+import {
+  PRECOMPILED_TEMPLATES_DIR,
+  readPrecompiledTemplates,
+  readTemplateMaking,
+} from '../src/adapters/precompiled-templates.js';
 import { readPreviewTemplateSources } from '../src/adapters/preview/read-preview-templates.js';
-import { compileTemplate, templateKey, type PrecompiledTemplates } from '../src/core/handlebars-templates.js';
+import {
+  compileTemplate,
+  handlebarsFor,
+  HandlebarsRuntime,
+  templateKey,
+  type PrecompiledTemplates,
+  type TemplateMaking,
+} from '../src/core/handlebars-templates.js';
 import {
   compileTemplates,
   composeLetters,
   letterTemplateOptions,
+  letterTemplates,
   type TemplateSources,
 } from '../src/core/letters/compose-letter.js';
 import { validateBarometerData } from '../src/core/letters/validate.js';
 import {
   compilePreviewTemplates,
   PREVIEW_TEMPLATE_OPTIONS,
+  previewTemplates,
   renderEmailPageHtml,
   renderListingHtml,
   renderPreviewHtml,
@@ -85,14 +98,15 @@ function oddData(): ValidatedData {
   return data;
 }
 
+/** Compiled at run time, or from the specs alone (no compiler given: it would throw if one were needed). */
 function compiledLetters(precompiled?: PrecompiledTemplates) {
-  const t = compileTemplates(letterSources, precompiled);
+  const t = compileTemplates(letterSources, precompiled ? { precompiled } : { compiler: Handlebars });
   if (!t.ok) throw new Error(JSON.stringify(t.problems));
   return t.templates;
 }
 
-function previewTemplates(sources: PreviewTemplateSources, precompiled?: PrecompiledTemplates) {
-  return compilePreviewTemplates(sources, precompiled);
+function compiledPreview(sources: PreviewTemplateSources, making: TemplateMaking) {
+  return compilePreviewTemplates(sources, making);
 }
 
 describe('the build precompiled every shipped template', () => {
@@ -131,8 +145,24 @@ describe('the build precompiled every shipped template', () => {
     );
   });
 
-  it('readBarometerFolder hands the letter family’s specs to compileTemplates', () => {
-    expect(input.precompiledTemplates).toBe(letterSpecs);
+  it('readBarometerFolder hands the letter family’s specs to compileTemplates, and no compiler', () => {
+    expect(input.templateMaking).toEqual({ precompiled: letterSpecs });
+    expect(input.templateMaking?.precompiled).toBe(letterSpecs);
+  });
+
+  it('Handlebars’ compiler is loaded only when a template has no spec', async () => {
+    const shippedLetters = letterTemplates(letterSources);
+    expect(await readTemplateMaking('handicapsagsbarometer', shippedLetters)).toEqual({ precompiled: letterSpecs });
+    expect(await readTemplateMaking('preview', previewTemplates(previewSources))).toEqual({
+      precompiled: previewSpecs,
+    });
+    const edited = [...shippedLetters, { source: 'redigeret', options: { noEscape: true } }];
+    const making = await readTemplateMaking('handicapsagsbarometer', edited);
+    expect(making.compiler?.compile).toBe(Handlebars.compile);
+    // Without one, an environment from the runtime alone: it can run specs, not compile.
+    expect(handlebarsFor(shippedLetters, { precompiled: letterSpecs }).compile).toBeUndefined();
+    expect(typeof handlebarsFor(edited, making).compile).toBe('function');
+    expect(() => handlebarsFor(edited, { precompiled: letterSpecs })).toThrow(/no compiler/);
   });
 });
 
@@ -165,8 +195,8 @@ describe('a precompiled template renders exactly what run-time compiling renders
     },
   );
 
-  const runtimePreview = previewTemplates(previewSources);
-  const precompiledPreview = previewTemplates(previewSources, previewSpecs);
+  const runtimePreview = compiledPreview(previewSources, { compiler: Handlebars });
+  const precompiledPreview = compiledPreview(previewSources, { precompiled: previewSpecs });
   const manifest = exampleManifest();
   // With a resend, so the send-details partial shows every row it has.
   const status: SendStatusMap = exampleSendStatus();
@@ -195,7 +225,7 @@ describe('a precompiled template renders exactly what run-time compiling renders
 describe('a template that is not the shipped one is compiled at run time', () => {
   it('an edited letter template (its hash has no spec) renders the edit', () => {
     const edited = { ...letterSources, emailEmne: { ...letterSources.emailEmne, source: 'Redigeret: {{titel}}' } };
-    const t = compileTemplates(edited, letterSpecs);
+    const t = compileTemplates(edited, { precompiled: letterSpecs, compiler: Handlebars });
     if (!t.ok) throw new Error(JSON.stringify(t.problems));
     expect(t.templates.emailEmne({ titel: 'Handicapsagsbarometret 2023' })).toBe(
       'Redigeret: Handicapsagsbarometret 2023',
@@ -207,12 +237,18 @@ describe('a template that is not the shipped one is compiled at run time', () =>
     const foreign = Handlebars.precompile('FREMMED SPEC');
     const spec = new Function(`return ${foreign}`)() as TemplateSpecification;
     // Under the template's own key the spec is used (the lookup is real) …
-    const hit = compileTemplates(letterSources, { [templateKey(source, letterTemplateOptions('emailEmne'))]: spec });
+    const hit = compileTemplates(letterSources, {
+      precompiled: { [templateKey(source, letterTemplateOptions('emailEmne'))]: spec },
+      compiler: Handlebars,
+    });
     expect(hit.ok && hit.templates.emailEmne({})).toBe('FREMMED SPEC');
     // … under another option set's or an older source's key it is not.
     const miss = compileTemplates(letterSources, {
-      [templateKey(source, { noEscape: false })]: spec,
-      [templateKey(`${source} `, letterTemplateOptions('emailEmne'))]: spec,
+      precompiled: {
+        [templateKey(source, { noEscape: false })]: spec,
+        [templateKey(`${source} `, letterTemplateOptions('emailEmne'))]: spec,
+      },
+      compiler: Handlebars,
     });
     expect(miss.ok && miss.templates.emailEmne({ titel: 'T', kommune: { navn: 'K' }, antalSager: 1 })).toBe(
       'T: Ankestyrelsens vurdering af sagen fra K\n',
@@ -221,8 +257,8 @@ describe('a template that is not the shipped one is compiled at run time', () =>
 
   it('an edited letter template with a syntax error gives the same Danish problem as without specs', () => {
     const broken = { ...letterSources, brev: { ...letterSources.brev, source: '{{#if x}} uafsluttet' } };
-    const withSpecs = compileTemplates(broken, letterSpecs);
-    expect(withSpecs).toEqual(compileTemplates(broken));
+    const withSpecs = compileTemplates(broken, { precompiled: letterSpecs, compiler: Handlebars });
+    expect(withSpecs).toEqual(compileTemplates(broken, { compiler: Handlebars }));
     expect(withSpecs.ok).toBe(false);
     if (!withSpecs.ok)
       expect(withSpecs.problems).toEqual([
@@ -236,11 +272,17 @@ describe('a template that is not the shipped one is compiled at run time', () =>
 
   it('an edited preview partial is compiled at run time and used; a broken one is named', () => {
     const partials = { ...previewSources.partials, head: `${previewSources.partials['head']}<!-- redigeret -->` };
-    const edited = previewTemplates({ ...previewSources, partials }, previewSpecs);
+    const edited = compiledPreview(
+      { ...previewSources, partials },
+      { precompiled: previewSpecs, compiler: Handlebars },
+    );
     const manifest = exampleManifest();
     expect(renderEmailPageHtml(edited, manifest, manifest.letters[0]!)).toContain('<!-- redigeret -->');
     expect(() =>
-      previewTemplates({ ...previewSources, partials: { ...partials, head: '{{#each x}}' } }, previewSpecs),
+      compiledPreview(
+        { ...previewSources, partials: { ...partials, head: '{{#each x}}' } },
+        { precompiled: previewSpecs, compiler: Handlebars },
+      ),
     ).toThrow(/^Skabelonen templates\/preview\/partials\/head\.hbs kan ikke læses: /);
   });
 
@@ -250,7 +292,7 @@ describe('a template that is not the shipped one is compiled at run time', () =>
     expect(templateKey('x', { strict: false, noEscape: true })).toBe(key);
     expect(templateKey('x', { noEscape: true })).not.toBe(key);
     expect(templateKey('x ', { noEscape: true, strict: false })).not.toBe(key);
-    const version = vi.spyOn(Handlebars, 'VERSION', 'get').mockReturnValue('9.9.9');
+    const version = vi.spyOn(HandlebarsRuntime, 'VERSION', 'get').mockReturnValue('9.9.9');
     try {
       expect(templateKey('x', { noEscape: true, strict: false })).not.toBe(key);
     } finally {

@@ -204,14 +204,17 @@ describe('renderPreviewHtml', () => {
         file(join('partials', f)).replace(/\n$/, ''),
       ]),
     );
-    const edited = compilePreviewTemplates({
-      preview: file('preview.hbs'),
-      email: file('email.hbs'),
-      listing: file('listing.hbs'),
-      partials,
-      style: 'body { color: red; }\n',
-      script: file('preview.js'),
-    });
+    const edited = compilePreviewTemplates(
+      {
+        preview: file('preview.hbs'),
+        email: file('email.hbs'),
+        listing: file('listing.hbs'),
+        partials,
+        style: 'body { color: red; }\n',
+        script: file('preview.js'),
+      },
+      { compiler: Handlebars },
+    );
     const page = renderPreview(edited, manifest);
     expect(page).toContain(`style-src ${sha('body { color: red; }\n')};`);
     expect(page).toContain('<style>body { color: red; }\n</style>');
@@ -221,7 +224,10 @@ describe('renderPreviewHtml', () => {
 
   it('names the template when one cannot be parsed', () => {
     expect(() =>
-      compilePreviewTemplates({ preview: '{{#if x}}', email: '', listing: '', partials: {}, style: '', script: '' }),
+      compilePreviewTemplates(
+        { preview: '{{#if x}}', email: '', listing: '', partials: {}, style: '', script: '' },
+        { compiler: Handlebars },
+      ),
     ).toThrow(/templates\/preview\/preview\.hbs/);
   });
 

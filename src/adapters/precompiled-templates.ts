@@ -5,13 +5,16 @@
 // (src/core/handlebars-templates.ts), so one that no longer matches its
 // template is simply not used.
 //
+// Handlebars' compiler is imported only when a template has no spec (a
+// template edited since the build, a folder the build did not see).
+//
 // JavaScript modules rather than JSON: V8 only pre-parses the spec functions
 // on import and compiles each on its first call, where JSON would need a
 // `new Function` (a full parse) per spec.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from './project-root.js';
-import type { PrecompiledTemplates } from '../core/handlebars-templates.js';
+import { allPrecompiled, type PrecompiledTemplates, type TemplateMaking } from '../core/handlebars-templates.js';
 
 export const PRECOMPILED_TEMPLATES_DIR = join(PROJECT_ROOT, 'dist', 'precompiled-templates');
 
@@ -37,4 +40,15 @@ export function readPrecompiledTemplates(folder: string): Promise<PrecompiledTem
     loaded.set(folder, specs);
   }
   return specs;
+}
+
+/** What compiling `templates` (from templates/<folder>/) needs: the build's specs, and the compiler when one has none. */
+export async function readTemplateMaking(
+  folder: string,
+  templates: readonly { source: string; options: CompileOptions }[],
+): Promise<TemplateMaking> {
+  const precompiled = await readPrecompiledTemplates(folder);
+  if (allPrecompiled(templates, precompiled)) return { precompiled };
+  const { default: compiler } = await import('handlebars');
+  return { precompiled, compiler };
 }

@@ -23,7 +23,7 @@ export async function loadBarometer(dir: string): Promise<LoadResult> {
   const problems = [...input.problems];
   let templates: CompiledTemplates | undefined;
   if (input.templates) {
-    templates = compileTemplates(input.templates, input.precompiledTemplates);
+    templates = compileTemplates(input.templates, input.templateMaking ?? {});
     if (!templates.ok) problems.push(...templates.problems);
   }
   if (!input.barometer || !input.ruleSet || !input.kommuner || !input.sager) {

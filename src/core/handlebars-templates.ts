@@ -1,6 +1,6 @@
 // One Handlebars template made ready to run: taken from the specs the build
 // precompiled (scripts/precompile-templates.mjs writes them to
-// dist/precompiled-templates.js) when one matches, compiled here otherwise.
+// dist/precompiled-templates/) when one matches, compiled here otherwise.
 //
 // Why: compiling the preview and letter templates took ~50 ms of every
 // `render --kommune` (and ~15 ms of `check`), the same work each run for
@@ -14,18 +14,65 @@
 // template folder) simply has no spec and is compiled at run time, with the
 // same error for a syntax error as before. Specs exist only for templates
 // that compiled at build time.
-import Handlebars from 'handlebars';
+//
+// Only Handlebars' runtime is imported here. Its compiler (the `handlebars`
+// package proper, ~3.5 ms of module loading per process) is needed only when
+// some template has no spec; the adapters then import it and pass it in. The
+// package's environment is the runtime's with compile/precompile/parse added,
+// so a template runs the same in either.
+import type FullHandlebars from 'handlebars';
+import runtime from 'handlebars/runtime.js';
 import { sha256 } from './sha256.js';
 
-/** Precompiled template specs by templateKey (see dist/precompiled-templates.js). */
+/** Handlebars with its compiler: the `handlebars` package. */
+export type HandlebarsCompiler = typeof FullHandlebars;
+
+/** A Handlebars environment; made by the runtime alone it has no compile (see handlebarsFor). */
+export type HandlebarsEnvironment = ReturnType<HandlebarsCompiler['create']>;
+
+/** Handlebars' runtime: runs templates from specs, compiles none. */
+export const HandlebarsRuntime = runtime as unknown as Pick<
+  HandlebarsCompiler,
+  'create' | 'VERSION' | 'escapeExpression'
+>;
+
+/** Precompiled template specs by templateKey (see dist/precompiled-templates/). */
 export type PrecompiledTemplates = Readonly<Record<string, TemplateSpecification>>;
+
+/** What making templates may use: the build's specs, and the compiler for a template without one. */
+export interface TemplateMaking {
+  precompiled?: PrecompiledTemplates;
+  compiler?: HandlebarsCompiler;
+}
 
 export type Template = (context: unknown) => string;
 
 /** The key of a template's precompiled spec: Handlebars version, options (key order irrelevant) and source. */
 export function templateKey(source: string, options: CompileOptions): string {
   const sortedOptions = Object.fromEntries(Object.entries(options).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return sha256(JSON.stringify([Handlebars.VERSION, sortedOptions, source]));
+  return sha256(JSON.stringify([HandlebarsRuntime.VERSION, sortedOptions, source]));
+}
+
+/** Whether every one of `templates` has a spec in `precompiled`, so that no compiler is needed. */
+export function allPrecompiled(
+  templates: readonly { source: string; options: CompileOptions }[],
+  precompiled: PrecompiledTemplates = {},
+): boolean {
+  return templates.every(({ source, options }) => Object.hasOwn(precompiled, templateKey(source, options)));
+}
+
+/**
+ * A new Handlebars environment for `templates`: the runtime's when every one
+ * has a spec, the compiler's otherwise (throws when that is not given: the
+ * caller must load it first, see src/adapters/precompiled-templates.ts).
+ */
+export function handlebarsFor(
+  templates: readonly { source: string; options: CompileOptions }[],
+  making: TemplateMaking,
+): HandlebarsEnvironment {
+  if (allPrecompiled(templates, making.precompiled)) return HandlebarsRuntime.create();
+  if (!making.compiler) throw new Error('Internal error: a template has no precompiled spec and no compiler was given');
+  return making.compiler.create();
 }
 
 /**
@@ -35,7 +82,7 @@ export function templateKey(source: string, options: CompileOptions): string {
  * template that does not compile.
  */
 export function compileTemplate(
-  hb: typeof Handlebars,
+  hb: HandlebarsEnvironment,
   source: string,
   options: CompileOptions,
   precompiled: PrecompiledTemplates = {},

@@ -1,6 +1,7 @@
 // A manifest as `render` writes it, from a small but real pipeline run (no PDFs):
 // for tests of the preview page and the preview server.
 import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
 import { assessNationalPicture } from '../../src/core/letters/assess.js';
 import { compileTemplates, composeLetters } from '../../src/core/letters/compose-letter.js';
 import { MANIFEST_VERSION, manifestLetter, type Manifest } from '../../src/core/letters/manifest.js';
@@ -25,12 +26,15 @@ function templates() {
     file: f,
     source: readFileSync(`${REPO}/templates/handicapsagsbarometer/${f}`, 'utf8'),
   });
-  const t = compileTemplates({
-    brev: read('brev.hbs'),
-    emailEmne: read('email-emne.hbs'),
-    emailTekst: read('email-tekst.hbs'),
-    emailHtml: read('email-html.hbs'),
-  });
+  const t = compileTemplates(
+    {
+      brev: read('brev.hbs'),
+      emailEmne: read('email-emne.hbs'),
+      emailTekst: read('email-tekst.hbs'),
+      emailHtml: read('email-html.hbs'),
+    },
+    { compiler: Handlebars },
+  );
   if (!t.ok) throw new Error(JSON.stringify(t.problems));
   return t.templates;
 }

@@ -5,10 +5,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { isInsideFolder } from './inside-folder.js';
 import { PROJECT_ROOT } from '../project-root.js';
-import { readPrecompiledTemplates } from '../precompiled-templates.js';
-import type { PrecompiledTemplates } from '../../core/handlebars-templates.js';
+import { readTemplateMaking } from '../precompiled-templates.js';
+import type { TemplateMaking } from '../../core/handlebars-templates.js';
 import { parseBarometer, parseRuleSet, type Barometer } from '../../core/letters/barometer-schema.js';
-import type { TemplateSources } from '../../core/letters/compose-letter.js';
+import { letterTemplates, type TemplateSources } from '../../core/letters/compose-letter.js';
 import { detectWideEncoding, wideEncodingMessage } from '../../core/letters/detect-encoding.js';
 import { decodeCsvBytes, parseCsv } from '../../core/letters/parse-csv.js';
 import { SHEET_NAMES, tableFileNames, type TableKind } from '../../core/letters/table-source.js';
@@ -33,8 +33,8 @@ export interface BarometerInput {
   kommuner?: RawTable | undefined;
   sager?: RawTable | undefined;
   templates?: TemplateSources | undefined;
-  /** The build's precompiled template specs, for compileTemplates. */
-  precompiledTemplates?: PrecompiledTemplates;
+  /** The build's precompiled specs (and the compiler if needed) for compileTemplates. */
+  templateMaking?: TemplateMaking;
   /** sha256 of every input file, keyed by a stable name; `send` checks these. */
   inputHashes: Record<string, string>;
   problems: Problem[];
@@ -197,7 +197,8 @@ export async function readBarometerFolder(dirArg: string): Promise<BarometerInpu
       }
     }
     input.templates = await readTemplates(input.barometer.skabelon, input);
-    if (input.templates) input.precompiledTemplates = await readPrecompiledTemplates(input.barometer.skabelon);
+    if (input.templates)
+      input.templateMaking = await readTemplateMaking(input.barometer.skabelon, letterTemplates(input.templates));
   }
 
   input.kommuner = await readTable(dir, 'kommuner', input);

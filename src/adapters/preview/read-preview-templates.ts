@@ -5,11 +5,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   compilePreviewTemplates,
+  previewTemplates,
   type PreviewTemplates,
   type PreviewTemplateSources,
 } from '../../core/preview/render-preview.js';
 import { TEMPLATES_DIR } from '../letters/read-barometer.js';
-import { readPrecompiledTemplates } from '../precompiled-templates.js';
+import { readTemplateMaking } from '../precompiled-templates.js';
 
 export const PREVIEW_TEMPLATES_DIR = join(TEMPLATES_DIR, 'preview');
 
@@ -35,8 +36,8 @@ export async function readPreviewTemplateSources(): Promise<PreviewTemplateSourc
 let loaded: Promise<PreviewTemplates> | undefined;
 
 async function read(): Promise<PreviewTemplates> {
-  const [sources, precompiled] = await Promise.all([readPreviewTemplateSources(), readPrecompiledTemplates('preview')]);
-  return compilePreviewTemplates(sources, precompiled);
+  const sources = await readPreviewTemplateSources();
+  return compilePreviewTemplates(sources, await readTemplateMaking('preview', previewTemplates(sources)));
 }
 
 /** The compiled preview templates (read on first use). */

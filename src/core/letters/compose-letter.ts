@@ -1,11 +1,10 @@
 // Composes the letter model for each kommune: plain data that feeds the PDF,
 // the email and the preview page. Pure: template sources come in as strings.
-import Handlebars from 'handlebars';
 import { assessCase, compareCases } from './assess.js';
 import { compareCodes, countText, formatDanishDate, joinDanish } from '../danish.js';
 import { boundedSlug, safeFileName } from './parse-values.js';
 import { sha256 } from '../sha256.js';
-import { compileTemplate, type PrecompiledTemplates } from '../handlebars-templates.js';
+import { compileTemplate, handlebarsFor, type TemplateMaking } from '../handlebars-templates.js';
 import type { Case, Kommune, LetterModel, Problem, TextBlock, ValidatedData } from '../types.js';
 
 /** Template sources, keyed by role. File names are for messages only. */
@@ -20,12 +19,6 @@ type Compiled = Record<keyof TemplateSources, (ctx: unknown) => string>;
 
 export type CompiledTemplates = { ok: true; templates: Compiled } | { ok: false; problems: Problem[] };
 
-function handlebars(): typeof Handlebars {
-  const hb = Handlebars.create();
-  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  return hb;
-}
-
 /** The compile options of a letter template (the build precompiles with the same). */
 export function letterTemplateOptions(role: keyof TemplateSources): CompileOptions {
   // The letter and the plain-text email insert values verbatim; the HTML
@@ -33,21 +26,32 @@ export function letterTemplateOptions(role: keyof TemplateSources): CompileOptio
   return { noEscape: role !== 'emailHtml' };
 }
 
+/** Each letter template with the options it is compiled with. */
+export function letterTemplates(sources: TemplateSources) {
+  return (Object.entries(sources) as [keyof TemplateSources, TemplateSources['brev']][]).map(
+    ([role, { file, source }]) => ({
+      role,
+      file,
+      source,
+      options: letterTemplateOptions(role),
+    }),
+  );
+}
+
 /**
  * Compiles all templates, reporting every syntax error (not only the first).
- * A template the build precompiled (`precompiled`, matched by content) is not
- * compiled again.
+ * A template the build precompiled (`making.precompiled`, matched by content)
+ * is not compiled again; the others need `making.compiler`.
  */
-export function compileTemplates(sources: TemplateSources, precompiled?: PrecompiledTemplates): CompiledTemplates {
-  const hb = handlebars();
+export function compileTemplates(sources: TemplateSources, making: TemplateMaking): CompiledTemplates {
+  const templates = letterTemplates(sources);
+  const hb = handlebarsFor(templates, making);
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   const problems: Problem[] = [];
   const out: Partial<Compiled> = {};
-  for (const [role, { file, source }] of Object.entries(sources) as [
-    keyof TemplateSources,
-    TemplateSources['brev'],
-  ][]) {
+  for (const { role, file, source, options } of templates) {
     try {
-      out[role] = compileTemplate(hb, source, letterTemplateOptions(role), precompiled);
+      out[role] = compileTemplate(hb, source, options, making.precompiled);
     } catch (err) {
       problems.push({
         code: 'template-syntax',

@@ -9,8 +9,7 @@
 // with the hashes of the page's one style and one script (computed here from
 // preview.css and preview.js) forbids anything else to run or load.
 import { createHash } from 'node:crypto';
-import Handlebars from 'handlebars';
-import { compileTemplate, type PrecompiledTemplates } from '../handlebars-templates.js';
+import { compileTemplate, handlebarsFor, type TemplateMaking } from '../handlebars-templates.js';
 import { percent, type FigureRow } from '../letters/assess.js';
 import { capitalize, compareCodes, countText, formatDanishDate, formatDanishDateTime } from '../danish.js';
 import type { Manifest, ManifestLetter } from '../letters/manifest.js';
@@ -48,35 +47,55 @@ export interface PreviewTemplates {
 /** The preview templates' compile options (the build precompiles with the same). */
 export const PREVIEW_TEMPLATE_OPTIONS: CompileOptions = { strict: false };
 
+/** Each preview template (the partials first) with its file name under templates/preview/ and its options. */
+export function previewTemplates(sources: PreviewTemplateSources) {
+  const options = PREVIEW_TEMPLATE_OPTIONS;
+  return [
+    ...Object.entries(sources.partials).map(([name, source]) => ({
+      partial: name,
+      file: `partials/${name}.hbs`,
+      source,
+      options,
+    })),
+    ...(['preview', 'email', 'listing'] as const).map((page) => ({
+      page,
+      file: `${page}.hbs`,
+      source: sources[page],
+      options,
+    })),
+  ];
+}
+
 /**
  * Compiles the preview templates; a syntax error names the template. A
- * template the build precompiled (`precompiled`, matched by content) is not
- * compiled again.
+ * template the build precompiled (`making.precompiled`, matched by content)
+ * is not compiled again; the others need `making.compiler`.
  */
-export function compilePreviewTemplates(
-  sources: PreviewTemplateSources,
-  precompiled?: PrecompiledTemplates,
-): PreviewTemplates {
-  const hb = Handlebars.create();
+export function compilePreviewTemplates(sources: PreviewTemplateSources, making: TemplateMaking): PreviewTemplates {
+  const templates = previewTemplates(sources);
+  const hb = handlebarsFor(templates, making);
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
-  const compile = (name: string, source: string): Render => {
+  const pages: Partial<Record<'preview' | 'email' | 'listing', Render>> = {};
+  for (const t of templates) {
+    let template: Render;
     try {
-      return compileTemplate(hb, source, PREVIEW_TEMPLATE_OPTIONS, precompiled);
+      template = compileTemplate(hb, t.source, t.options, making.precompiled);
     } catch (err) {
-      throw new Error(`Skabelonen templates/preview/${name} kan ikke læses: ${(err as Error).message}`, { cause: err });
+      throw new Error(`Skabelonen templates/preview/${t.file} kan ikke læses: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
-  };
-  // Registered compiled: Handlebars would otherwise compile a partial's source
-  // again on its first use (with the calling template's options, the same as
-  // these), and it runs a compiled partial the same way.
-  for (const [name, source] of Object.entries(sources.partials)) {
-    hb.registerPartial(name, compile(`partials/${name}.hbs`, source));
+    // Partials are registered compiled: Handlebars would otherwise compile a
+    // partial's source again on its first use (with the calling template's
+    // options, the same as these), and it runs a compiled partial the same way.
+    if ('partial' in t) hb.registerPartial(t.partial, template);
+    else pages[t.page] = template;
   }
   return {
-    preview: compile('preview.hbs', sources.preview),
-    email: compile('email.hbs', sources.email),
-    listing: compile('listing.hbs', sources.listing),
+    preview: pages.preview!,
+    email: pages.email!,
+    listing: pages.listing!,
     style: sources.style,
     script: sources.script,
   };

@@ -2,11 +2,11 @@
 // same templates, to one other address only, marked as a test in the
 // subject and in the first line of the body so nobody mistakes it for the
 // real letter. Pure.
-import Handlebars from 'handlebars';
+import { HandlebarsRuntime } from '../handlebars-templates.js';
 import { z } from 'zod';
 import type { LetterModel } from '../types.js';
 
-const escapeHtml = Handlebars.escapeExpression;
+const escapeHtml = HandlebarsRuntime.escapeExpression;
 
 export const TEST_SUBJECT_PREFIX = '[TEST]';
 
