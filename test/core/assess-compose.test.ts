@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
+import { exampleTemplates } from '../helpers/manifest.js';
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { assessCase, assessNationalFigures, assessNationalPicture } from '../../src/core/letters/assess.js';
 import { compileTemplates, composeLetters, parseLetterMarkup } from '../../src/core/letters/compose-letter.js';
 import type { Case } from '../../src/core/types.js';
@@ -25,21 +25,6 @@ function validData(rows: string[][], kommuner = [kommuneRow()]) {
   });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.data;
-}
-
-function templates() {
-  const read = (f: string) => ({ file: f, source: readFileSync(`templates/handicapsagsbarometer/${f}`, 'utf8') });
-  const t = compileTemplates(
-    {
-      brev: read('brev.hbs'),
-      emailEmne: read('email-emne.hbs'),
-      emailTekst: read('email-tekst.hbs'),
-      emailHtml: read('email-html.hbs'),
-    },
-    { compiler: Handlebars },
-  );
-  if (!t.ok) throw new Error(JSON.stringify(t.problems));
-  return t.templates;
 }
 
 describe('assessNationalFigures', () => {
@@ -145,7 +130,7 @@ describe('composeLetters', () => {
       ],
       kommuner,
     );
-    const letters = composeLetters(data, templates());
+    const letters = composeLetters(data, exampleTemplates());
     expect(letters.map((l) => [l.kommune.kode, l.sager.map((s) => s.sagsnummer)])).toEqual([
       ['101', ['HSB23-0004']],
       ['173', ['HSB23-0003', 'HSB23-0002', 'HSB23-0010']],
@@ -161,7 +146,7 @@ describe('composeLetters', () => {
 
   it('writes the letter text from the template, adapted to the kommune and the number of cases', () => {
     const data = validData([caseRow(), caseRow({ sagsnummer: 'B' })]);
-    const [letter] = composeLetters(data, templates());
+    const [letter] = composeLetters(data, exampleTemplates());
     const text = JSON.stringify(letter?.body);
     expect(text).toContain('Ankestyrelsen offentliggjorde den 26. april 2024 Handicapsagsbarometret 2023');
     expect(text).toContain('de 2 sager om ledsagelse');
@@ -172,9 +157,9 @@ describe('composeLetters', () => {
   });
 
   it('gives a deterministic Message-ID that changes when the content changes', () => {
-    const a = composeLetters(validData([caseRow()]), templates())[0]?.email.messageId;
-    const b = composeLetters(validData([caseRow()]), templates())[0]?.email.messageId;
-    const c = composeLetters(validData([caseRow({ helhedsvurdering: 'ikke overholdt' })]), templates())[0]?.email
+    const a = composeLetters(validData([caseRow()]), exampleTemplates())[0]?.email.messageId;
+    const b = composeLetters(validData([caseRow()]), exampleTemplates())[0]?.email.messageId;
+    const c = composeLetters(validData([caseRow({ helhedsvurdering: 'ikke overholdt' })]), exampleTemplates())[0]?.email
       .messageId;
     expect(a).toBe(b);
     expect(a).not.toBe(c);
@@ -183,7 +168,7 @@ describe('composeLetters', () => {
 
   it('escapes values in the HTML email but not in the plain text', () => {
     const data = validData([caseRow()], [kommuneRow({ navn: 'A & B <Kommune>' })]);
-    const [letter] = composeLetters(data, templates());
+    const [letter] = composeLetters(data, exampleTemplates());
     expect(letter?.email.html).toContain('A &amp; B &lt;Kommune&gt;');
     expect(letter?.email.text).toContain('A & B <Kommune>');
   });

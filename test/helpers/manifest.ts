@@ -21,7 +21,8 @@ import {
 } from '../core/table-builders.js';
 import { REPO } from './cli.js';
 
-function templates() {
+/** The shipped letter templates, compiled at run time. */
+export function exampleTemplates() {
   const read = (f: string) => ({
     file: f,
     source: readFileSync(`${REPO}/templates/handicapsagsbarometer/${f}`, 'utf8'),
@@ -70,7 +71,7 @@ function exampleData(): ValidatedData {
 
 /** The letter models of the small example (for composing real emails in tests). */
 export function exampleLetterModels(): LetterModel[] {
-  return composeLetters(exampleData(), templates());
+  return composeLetters(exampleData(), exampleTemplates());
 }
 
 /** The data exampleManifest() was made from, as `send` would load it now; `change` edits it first. */
@@ -84,7 +85,7 @@ export function exampleManifest(): Manifest {
   const current = exampleCurrent();
   const inputs = letterInputsNow(current);
   const data = current.data;
-  const letters = composeLetters(data, templates()).map((model) =>
+  const letters = composeLetters(data, exampleTemplates()).map((model) =>
     manifestLetter(
       model,
       { file: `${model.filBase}.pdf`, sha256: '0'.repeat(64), bytes: 40_000 },
