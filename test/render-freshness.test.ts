@@ -3,7 +3,7 @@
 // that kommune's letter stale; a batch send sends the other 97 and names the
 // stale one; `render --kommune` rewrites it alone and leaves the manifest
 // listing all 98 letters, every one fresh.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBarometer } from '../src/commands/load.js';
@@ -85,6 +85,14 @@ describe('a corrected case after render', () => {
     'render --kommune 173 rewrites that letter alone; the manifest still lists all 98, every one fresh',
     async () => {
       const otherFiles = before.letters.filter((l) => l.kommunekode !== '173').flatMap((l) => [l.pdf, l.eml]);
+      const page = (f: string) => join(dir, f.replace(/\.eml$/, '.email.html'));
+      const otherPages = before.letters
+        .filter((l) => l.kommunekode !== '173')
+        .map((l) => ({
+          path: page(l.eml.file),
+          ino: statSync(page(l.eml.file)).ino,
+          html: readFileSync(page(l.eml.file)),
+        }));
       const r = runCli(['render', '--data', data, '--out', out, '--kommune', '173']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('Skrev 1 brev');
@@ -98,6 +106,12 @@ describe('a corrected case after render', () => {
       const ltk = after.letters.find((l) => l.kommunekode === '173');
       expect(ltk?.pdf.sha256).not.toBe(before.letters.find((l) => l.kommunekode === '173')?.pdf.sha256);
       for (const f of otherFiles) expect(sha256(readFileSync(join(dir, f.file))), f.file).toBe(f.sha256);
+      // The other letters' email pages are unchanged, so they were not staged and swapped in again (same inode).
+      for (const p of otherPages) {
+        expect(readFileSync(p.path).equals(p.html), p.path).toBe(true);
+        expect(statSync(p.path).ino, p.path).toBe(p.ino);
+      }
+      expect(existsSync(page(ltk?.eml.file ?? ''))).toBe(true);
 
       const loaded = await loadBarometer(data);
       if (!loaded.ok) throw new Error('data invalid');

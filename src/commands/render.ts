@@ -128,7 +128,7 @@ export async function renderLoaded(
     // the page, and remind the user that re-rendering does not re-send.
     const journal = await readJournal(dir);
     const sendStatus = journal.exists ? foldJournal(journal.entries) : undefined;
-    await writePreview(staging, manifest, sendStatus);
+    await writePreview(staging, manifest, sendStatus, [], dir);
     if (sendStatus && sendStatus.size > 0) {
       notes.push(
         `Bemærk: ${countText(sendStatus.size, 'kommune', 'kommuner')} har allerede en afsendelse i journalen. Breve, der er sendt, sendes ikke igen automatisk; se »kommunebrev status --out ${opts.out}«.`,
