@@ -5,6 +5,10 @@
 // letters, and every file is compared byte for byte (preview page and
 // manifest too).
 //
+// A second render into the first one's folder starts with every word in the
+// shaping cache (src/adapters/letters/shaping-cache.ts) and must write the
+// same bytes.
+//
 // The letters are also pinned: test/fixtures/example-letters.sha256 holds the
 // sha256 of every PDF and .eml of the example barometer. Speed work must not
 // change a byte; a change to the letters on purpose bumps RENDERER_VERSION
@@ -21,16 +25,20 @@ const PINNED = join(REPO, 'test', 'fixtures', 'example-letters.sha256');
 /** Hang guard for a full render of 98 letters; never a verdict. */
 const RENDER_ALL = 900_000;
 
-function render(env: Record<string, string>): { dir: string; stdout: string; stderr: string } {
-  const out = tempDir('kommunebrev-threads-');
+function render(
+  env: Record<string, string>,
+  out = tempDir('kommunebrev-threads-'),
+): { out: string; dir: string; stdout: string; stderr: string } {
   const r = runCli(['render', '--data', EXAMPLE_DATA, '--out', out], { env });
   expect(r.code, r.stderr).toBe(0);
-  return { dir: join(out, '2023-ledsagelse'), stdout: r.stdout, stderr: r.stderr };
+  return { out, dir: join(out, '2023-ledsagelse'), stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The render's files (not the shaping cache, .shaping-cache.json: which words it holds depends on the threads). */
 function files(dir: string): Map<string, Buffer> {
   return new Map(
     readdirSync(dir)
+      .filter((f) => !f.startsWith('.'))
       .sort()
       .map((f) => [f, readFileSync(join(dir, f))]),
   );
@@ -44,9 +52,12 @@ function expectSameFiles(actual: string, expected: Map<string, Buffer>): void {
 
 describe('render on one thread and on several', () => {
   let oneThread: Map<string, Buffer>;
+  let oneThreadOut: string;
 
   beforeAll(() => {
-    oneThread = files(render({ KOMMUNEBREV_THREADS: '1' }).dir);
+    const r = render({ KOMMUNEBREV_THREADS: '1' });
+    oneThread = files(r.dir);
+    oneThreadOut = r.out;
   }, RENDER_ALL);
 
   it('the one-thread render has all 98 letters as PDF and .eml, each byte as pinned', () => {
@@ -67,6 +78,16 @@ describe('render on one thread and on several', () => {
       ]);
     expect(actual).toEqual(pinned);
   });
+
+  it(
+    'a second render into the same folder, with every word in the shaping cache the first left there, writes the same bytes',
+    () => {
+      const r = render({ KOMMUNEBREV_THREADS: '1' }, oneThreadOut);
+      expect(readdirSync(r.dir)).toContain('.shaping-cache.json');
+      expectSameFiles(r.dir, oneThread);
+    },
+    RENDER_ALL,
+  );
 
   it(
     'three threads write the same bytes as one',

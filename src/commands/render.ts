@@ -4,6 +4,7 @@ import { readManifestFile } from '../adapters/letters/read-output.js';
 import { acquireRenderLock } from '../adapters/letters/render-lock.js';
 import { renderLetters, type LetterSource } from '../adapters/letters/render-pool.js';
 import { commitRender, recoverRender, startStaging } from '../adapters/letters/render-swap.js';
+import { readShapingCache, writeShapingCache } from '../adapters/letters/shaping-cache.js';
 import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
 import { ensureDir, writeLetterFile, writeManifest } from '../adapters/letters/write-output.js';
 import { writePreview } from '../adapters/preview/write-preview.js';
@@ -89,6 +90,7 @@ export async function renderLoaded(
     // Everything new goes to the staging folder; the folder's render is
     // untouched until commitRender swaps the whole new one in.
     const staging = await startStaging(dir);
+    await readShapingCache(dir);
     written = await writeLetters(io, staging, letters, loaded);
 
     const withCases = new Set(data.cases.map((c) => c.kommunekode));
@@ -135,6 +137,7 @@ export async function renderLoaded(
       );
     }
     const removed = await commitRender(dir);
+    await writeShapingCache(dir);
     if (removed.length > 0)
       notes.push(
         `Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`,

@@ -31,6 +31,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pdfmakeModule } from './pdfmake-modules.js';
 import { writeSubsetDirectly } from './pdf-subset.js';
+import type { PlainFace, PlainWord } from './shaping-cache.js';
 
 const requireHere = createRequire(import.meta.url);
 export const PDFMAKE_JSON = requireHere.resolve('pdfmake/package.json');
@@ -234,6 +235,80 @@ function ensureFaces(): Map<string, Face> {
   return loaded;
 }
 
+// ---------------------------------------------------------------------------
+// The shared words as plain data, for the shaping cache kept beside the
+// letters (shaping-cache.ts). Taking them in is the same as having shaped
+// them earlier in this process: the runs and first requests are what
+// layoutCached stored, and requestedAs is merged the way hookGetGlyph merges
+// a new request (a glyph reached from two code point sequences is MANY, and
+// then no word with it is shared).
+
+/** Words shared since the faces were loaded or last exported (what a cache file would gain). */
+let wordsAdded = 0;
+
+/** How many words were shared since the last exportSharedWords (0: a cache file would gain nothing). */
+export function sharedWordsAdded(): number {
+  return wordsAdded;
+}
+
+/** The shared words of every face. */
+export function exportSharedWords(): PlainFace[] {
+  const out: PlainFace[] = [];
+  for (const [file, face] of ensureFaces()) {
+    const words: PlainWord[] = [];
+    for (const [text, sw] of face.words) {
+      if (!shareable(face, sw.firstRequests)) continue;
+      words.push({
+        text,
+        glyphs: sw.run.glyphs.map((g) => [g.id, g.advanceWidth, [...g.codePoints]]),
+        positions: sw.run.positions.map((p) => [p.xAdvance, p.yAdvance, p.xOffset, p.yOffset, p.advanceWidth]),
+        advanceWidth: sw.run.advanceWidth,
+        firstRequests: sw.firstRequests.map(([id, cps]) => [id, [...cps]]),
+      });
+    }
+    out.push({ file, requestedAs: [...face.requestedAs], words });
+  }
+  wordsAdded = 0;
+  return out;
+}
+
+/** Takes in shared words exported by exportSharedWords (checked by the caller). Returns how many were taken. */
+export function importSharedWords(plain: readonly PlainFace[]): number {
+  const loaded = ensureFaces();
+  let taken = 0;
+  for (const pf of plain) {
+    const face = loaded.get(pf.file);
+    if (!face) continue;
+    for (const [id, key] of pf.requestedAs) {
+      const before = face.requestedAs.get(id);
+      if (before === undefined) face.requestedAs.set(id, key);
+      else if (before !== key && before !== MANY) {
+        face.requestedAs.set(id, MANY);
+        face.words.clear();
+        face.widths.clear();
+      }
+    }
+    for (const w of pf.words) {
+      if (face.words.has(w.text) || !shareable(face, w.firstRequests)) continue;
+      if (face.words.size >= MAX_SHARED_WORDS) break;
+      const run: GlyphRun = {
+        glyphs: w.glyphs.map(([id, advanceWidth, codePoints]) => ({ id, advanceWidth, codePoints })),
+        positions: w.positions.map(([xAdvance, yAdvance, xOffset, yOffset, advanceWidth]) => ({
+          xAdvance,
+          yAdvance,
+          xOffset,
+          yOffset,
+          advanceWidth,
+        })),
+        advanceWidth: w.advanceWidth,
+      };
+      face.words.set(w.text, { run, firstRequests: w.firstRequests });
+      taken++;
+    }
+  }
+  return taken;
+}
+
 /** The font file contents, for pdfmake's virtual file system (the same Buffer objects fontkit.create recognises). */
 export function fontData(): { file: string; data: Buffer }[] {
   return [...ensureFaces()].map(([file, face]) => ({ file, data: face.data }));
@@ -340,6 +415,7 @@ function decorate(ef: EmbeddedFont, face: Face): void {
         shared = { run, firstRequests: ctx.requests };
         if (face.words.size >= MAX_SHARED_WORDS) face.words.clear();
         face.words.set(text, shared);
+        wordsAdded++;
       }
     }
     let run: GlyphRun;

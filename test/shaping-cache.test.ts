@@ -1,0 +1,159 @@
+// The shaping cache beside the letters (src/adapters/letters/shaping-cache.ts)
+// never changes a byte: a render that takes words from it writes exactly what
+// a render without it writes, also when the words of the new data reach a
+// glyph from other code points than the cached ones did, and a damaged or
+// foreign cache file is ignored and replaced. Through the real CLI, one
+// kommune at a time.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { copyExampleData, runCli, tempDir } from './helpers/cli.js';
+import { readRecords, writeRecords } from './helpers/csv.js';
+
+const KODE = '173';
+const CACHE = '.shaping-cache.json';
+/** Hang guard for a one-letter render; never a verdict. */
+const RENDER = 120_000;
+
+interface Letter {
+  pdf: Buffer;
+  eml: Buffer;
+  dir: string;
+}
+
+function render(data: string, out: string, env: Record<string, string> = {}): Letter {
+  const r = runCli(['render', '--data', data, '--out', out, '--kommune', KODE], { env });
+  expect(r.code, r.stderr).toBe(0);
+  const dir = join(out, '2023-ledsagelse');
+  const base = readdirSync(dir).find((f) => f.startsWith(`${KODE}-`) && f.endsWith('.pdf'));
+  expect(base).toBeDefined();
+  const stem = (base as string).slice(0, -'.pdf'.length);
+  return { pdf: readFileSync(join(dir, `${stem}.pdf`)), eml: readFileSync(join(dir, `${stem}.eml`)), dir };
+}
+
+/** The letter as a render without the cache writes it. */
+function renderCold(data: string): Letter {
+  const letter = render(data, tempDir('kommunebrev-cold-'), { KOMMUNEBREV_SHAPING_CACHE: '0' });
+  expect(existsSync(join(letter.dir, CACHE))).toBe(false);
+  return letter;
+}
+
+function expectSameLetter(actual: Letter, expected: Letter): void {
+  expect(actual.pdf.equals(expected.pdf), 'PDF').toBe(true);
+  expect(actual.eml.equals(expected.eml), '.eml').toBe(true);
+}
+
+/** Sets the bemærkning of kommune KODE's cases, in order. */
+function setRemarks(data: string, remarks: string[]): void {
+  const path = join(data, 'sager.csv');
+  const records = readRecords(path);
+  const header = records[0] as string[];
+  const k = header.indexOf('kommunekode');
+  const b = header.indexOf('bemærkning');
+  let i = 0;
+  for (const row of records.slice(1)) if (row[k] === KODE && i < remarks.length) row[b] = remarks[i++] as string;
+  expect(i).toBe(remarks.length);
+  writeRecords(path, records);
+}
+
+function readCache(dir: string): { header: { key: string; sha256: string }; body: string } {
+  const text = readFileSync(join(dir, CACHE), 'utf8');
+  const nl = text.indexOf('\n');
+  return { header: JSON.parse(text.slice(0, nl)) as { key: string; sha256: string }, body: text.slice(nl + 1) };
+}
+
+function writeCache(dir: string, key: string, body: string, sha256 = createHash('sha256').update(body).digest('hex')) {
+  writeFileSync(join(dir, CACHE), `${JSON.stringify({ key, sha256 })}\n${body}`);
+}
+
+describe('the shaping cache beside the letters', () => {
+  it(
+    'a render leaves its shaped words beside the letters; the next render there takes them and writes the same bytes',
+    () => {
+      const data = copyExampleData();
+      const cold = renderCold(data);
+      const out = tempDir('kommunebrev-warm-');
+      const first = render(data, out);
+      expectSameLetter(first, cold);
+      const cache = readCache(first.dir);
+      expect(cache.header.key).toMatch(/^[0-9a-f]{64}$/);
+      expect(createHash('sha256').update(cache.body).digest('hex')).toBe(cache.header.sha256);
+      const faces = JSON.parse(cache.body) as { file: string; words: { text: string }[] }[];
+      expect(faces.map((f) => f.file)).toContain('Roboto-Regular.ttf');
+      expect(faces.flatMap((f) => f.words.map((w) => w.text))).toContain('Ankestyrelsen');
+      expectSameLetter(render(data, out), cold);
+    },
+    RENDER,
+  );
+
+  it(
+    'the cache is read: a cached word with other positions (and a matching checksum) shows in the letter; with a wrong checksum it is ignored',
+    () => {
+      const data = copyExampleData();
+      const cold = renderCold(data);
+      const out = tempDir('kommunebrev-used-');
+      const { dir } = render(data, out);
+      const { header, body } = readCache(dir);
+      const faces = JSON.parse(body) as { words: { text: string; positions: number[][] }[] }[];
+      for (const face of faces) for (const w of face.words) for (const p of w.positions) p[2] = (p[2] as number) + 50; // xOffset
+      const altered = JSON.stringify(faces);
+
+      writeCache(dir, header.key, altered, header.sha256);
+      expectSameLetter(render(data, out), cold);
+
+      writeCache(dir, header.key, altered);
+      expect(render(data, out).pdf.equals(cold.pdf)).toBe(false);
+    },
+    RENDER,
+  );
+
+  // The glyph of the fi ligature is reached from U+FB01 (ﬁ, through the cmap)
+  // and from "fi" (through the liga feature); Δ U+0394 and ∆ U+2206 share a
+  // glyph in the cmap. Words with such a glyph must never carry one render's
+  // code points into another's ToUnicode map.
+  it.each([
+    ['"fi" cached, then ﬁ', ['Se filen.'], ['Se ﬁlen.', 'Se ﬁlen og filen igen.']],
+    ['ﬁ cached, then "fi"', ['Se ﬁlen.'], ['Se filen.']],
+    ['Δ cached, then ∆ and Δ', ['Δ-værdien er målt.'], ['∆-værdien er målt.', 'Δ-værdien og ∆-værdien.']],
+  ])(
+    'one glyph from two code point sequences (%s): the same bytes as without the cache',
+    (_what, before, after) => {
+      const data = copyExampleData();
+      const out = tempDir('kommunebrev-glyph-');
+      setRemarks(data, before);
+      render(data, out);
+      setRemarks(data, after);
+      expectSameLetter(render(data, out), renderCold(data));
+    },
+    RENDER,
+  );
+
+  it.each([
+    ['text that is not the cache format', () => 'ikke en cache'],
+    ['a cut-off file', (text: string) => text.slice(0, Math.floor(text.length / 2))],
+    ['another key', (text: string) => text.replace(/"key":"[0-9a-f]{4}/, '"key":"0000')],
+    [
+      'a glyph id of the wrong kind (checksum matching)',
+      (text: string) => {
+        const nl = text.indexOf('\n');
+        const header = JSON.parse(text.slice(0, nl)) as { key: string };
+        const body = text.slice(nl + 1).replace(/"glyphs":\[\[\d+/, '"glyphs":[[-1');
+        return `${JSON.stringify({ key: header.key, sha256: createHash('sha256').update(body).digest('hex') })}\n${body}`;
+      },
+    ],
+  ])(
+    'a cache file with %s is ignored and replaced',
+    (_what, damage) => {
+      const data = copyExampleData();
+      const out = tempDir('kommunebrev-damaged-');
+      const { dir } = render(data, out);
+      const path = join(dir, CACHE);
+      writeFileSync(path, damage(readFileSync(path, 'utf8')));
+      expectSameLetter(render(data, out), renderCold(data));
+      const { header, body } = readCache(dir);
+      expect(createHash('sha256').update(body).digest('hex')).toBe(header.sha256);
+    },
+    RENDER,
+  );
+});
