@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { copyExampleData, runCli, tempDir } from './helpers/cli.js';
 import { readRecords, writeRecords } from './helpers/csv.js';
 
@@ -68,11 +68,18 @@ function writeCache(dir: string, key: string, body: string, sha256 = createHash(
 }
 
 describe('the shaping cache beside the letters', () => {
+  /** The example data, and its letter as a render without the cache writes it. */
+  let data: string;
+  let cold: Letter;
+
+  beforeAll(() => {
+    data = copyExampleData();
+    cold = renderCold(data);
+  }, RENDER);
+
   it(
     'a render leaves its shaped words beside the letters; the next render there takes them and writes the same bytes',
     () => {
-      const data = copyExampleData();
-      const cold = renderCold(data);
       const out = tempDir('kommunebrev-warm-');
       const first = render(data, out);
       expectSameLetter(first, cold);
@@ -90,8 +97,6 @@ describe('the shaping cache beside the letters', () => {
   it(
     'the cache is read: a cached word with other positions (and a matching checksum) shows in the letter; with a wrong checksum it is ignored',
     () => {
-      const data = copyExampleData();
-      const cold = renderCold(data);
       const out = tempDir('kommunebrev-used-');
       const { dir } = render(data, out);
       const { header, body } = readCache(dir);
@@ -119,12 +124,12 @@ describe('the shaping cache beside the letters', () => {
   ])(
     'one glyph from two code point sequences (%s): the same bytes as without the cache',
     (_what, before, after) => {
-      const data = copyExampleData();
+      const changed = copyExampleData();
       const out = tempDir('kommunebrev-glyph-');
-      setRemarks(data, before);
-      render(data, out);
-      setRemarks(data, after);
-      expectSameLetter(render(data, out), renderCold(data));
+      setRemarks(changed, before);
+      render(changed, out);
+      setRemarks(changed, after);
+      expectSameLetter(render(changed, out), renderCold(changed));
     },
     RENDER,
   );
@@ -145,12 +150,11 @@ describe('the shaping cache beside the letters', () => {
   ])(
     'a cache file with %s is ignored and replaced',
     (_what, damage) => {
-      const data = copyExampleData();
       const out = tempDir('kommunebrev-damaged-');
       const { dir } = render(data, out);
       const path = join(dir, CACHE);
       writeFileSync(path, damage(readFileSync(path, 'utf8')));
-      expectSameLetter(render(data, out), renderCold(data));
+      expectSameLetter(render(data, out), cold);
       const { header, body } = readCache(dir);
       expect(createHash('sha256').update(body).digest('hex')).toBe(header.sha256);
     },

@@ -7,7 +7,7 @@ import { commitRender, recoverRender, startStaging } from '../adapters/letters/r
 import { readShapingCache, writeShapingCache } from '../adapters/letters/shaping-cache.js';
 import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
 import { ensureDir, writeLetterFile, writeManifest } from '../adapters/letters/write-output.js';
-import { writePreview } from '../adapters/preview/write-preview.js';
+import { writeEmailPage, writePreview } from '../adapters/preview/write-preview.js';
 import { assessNationalPicture } from '../core/letters/assess.js';
 import { composeLetter, planLetters } from '../core/letters/compose-letter.js';
 import { findKommune, unknownKommuneMessage } from '../core/letters/find-kommune.js';
@@ -91,7 +91,7 @@ export async function renderLoaded(
     // untouched until commitRender swaps the whole new one in.
     const staging = await startStaging(dir);
     await readShapingCache(dir);
-    written = await writeLetters(io, staging, letters, loaded);
+    written = await writeLetters(io, dir, staging, letters, loaded);
 
     const withCases = new Set(data.cases.map((c) => c.kommunekode));
     let manifest: Manifest = {
@@ -160,9 +160,10 @@ export async function renderLoaded(
   return EXIT_OK;
 }
 
-/** Renders the letters on the worker pool and writes each one's PDF and .eml into the staging folder. */
+/** Renders the letters and writes each one's PDF, .eml and email page into the staging folder (`live` is the barometer folder). */
 async function writeLetters(
   io: Io,
+  live: string,
   staging: string,
   letters: LetterSource,
   loaded: LoadedBarometer,
@@ -179,15 +180,15 @@ async function writeLetters(
     const pdfFile = await writeLetterFile(staging, `${model.filBase}.pdf`, pdf);
     const emlFile = await writeLetterFile(staging, `${model.filBase}.eml`, eml);
     const advarsler = (warningsFor.get(model.kommune.kode) ?? []).map(formatProblem);
-    written.push(
-      manifestLetter(
-        model,
-        pdfFile,
-        { ...emlFile, contentSha256: contentSha256(eml) },
-        advarsler,
-        inputsNow.get(model.kommune.kode),
-      ),
+    const letter = manifestLetter(
+      model,
+      pdfFile,
+      { ...emlFile, contentSha256: contentSha256(eml) },
+      advarsler,
+      inputsNow.get(model.kommune.kode),
     );
+    written.push(letter);
+    await writeEmailPage(staging, data.barometer, letter, live);
     tick(i + 1, model.kommune.navn);
   });
   return written;

@@ -3,7 +3,7 @@
 // journal's status map, by `status`.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSafeFileName, LETTER_FILE, type Manifest } from '../../core/letters/manifest.js';
+import { isSafeFileName, LETTER_FILE, type Manifest, type ManifestLetter } from '../../core/letters/manifest.js';
 import {
   emailPageFile,
   PREVIEW_FILE,
@@ -25,6 +25,28 @@ async function writeIfChanged(dir: string, file: string, content: string, live?:
   await writeFileAtomic(join(dir, file), content);
 }
 
+/** The file name of a letter's email page, refused if the manifest's name could point outside the folder. */
+function safePageFile(letter: ManifestLetter): string {
+  const file = emailPageFile(letter);
+  if (!isSafeFileName(file)) throw new Error(`Ugyldigt filnavn i manifestet: ${letter.eml.file}`);
+  return file;
+}
+
+/**
+ * Stages one letter's email page as soon as render has written the letter, so
+ * that its fsync overlaps with rendering the next letter instead of waiting
+ * at the end (writePreview then finds it staged). Skipped when `live` has it.
+ */
+export async function writeEmailPage(
+  dir: string,
+  barometer: Pick<Manifest['barometer'], 'titel'>,
+  letter: ManifestLetter,
+  live?: string,
+): Promise<void> {
+  const html = renderEmailPageHtml(await readPreviewTemplates(), { barometer }, letter);
+  await writeIfChanged(dir, safePageFile(letter), html, live);
+}
+
 /**
  * Writes index.html and the email pages; removes email pages of letters no
  * longer in the manifest. Returns the path of index.html. A render writes
@@ -42,12 +64,8 @@ export async function writePreview(
 ): Promise<string> {
   const templates = await readPreviewTemplates();
   const pages = new Set<string>();
-  for (const letter of manifest.letters) {
-    const file = emailPageFile(letter);
-    // The name comes from the manifest: never let it point outside the folder.
-    if (!isSafeFileName(file)) throw new Error(`Ugyldigt filnavn i manifestet: ${letter.eml.file}`);
-    pages.add(file);
-  }
+  // The names come from the manifest: never let one point outside the folder.
+  for (const letter of manifest.letters) pages.add(safePageFile(letter));
   await forEachLimited(manifest.letters, PARALLEL_WRITES, (letter) =>
     writeIfChanged(dir, emailPageFile(letter), renderEmailPageHtml(templates, manifest, letter), live),
   );

@@ -358,7 +358,12 @@ export function renderPreviewHtml(
 }
 
 /** A readable view of one kommune's email, next to its .eml. Pure and deterministic. */
-export function renderEmailPageHtml(t: PreviewTemplates, manifest: Manifest, letter: ManifestLetter): string {
+/** One letter's email page; of the manifest it needs only the barometer's title (render writes it before the manifest exists). */
+export function renderEmailPageHtml(
+  t: PreviewTemplates,
+  manifest: { barometer: Pick<Manifest['barometer'], 'titel'> },
+  letter: ManifestLetter,
+): string {
   const title = `E-mail til ${letter.navn}`;
   return t.email({
     head: head(t, `${title} – ${manifest.barometer.titel}`, false),
