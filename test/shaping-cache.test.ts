@@ -68,12 +68,17 @@ function writeCache(dir: string, key: string, body: string, sha256 = createHash(
 }
 
 describe('the shaping cache beside the letters', () => {
-  /** The example data, and its letter as a render without the cache writes it. */
+  /**
+   * The example data with remarks whose words the build's seed (made from the
+   * example data) does not have, so that a render has new words to cache; and
+   * its letter as a render without the cache writes it.
+   */
   let data: string;
   let cold: Letter;
 
   beforeAll(() => {
     data = copyExampleData();
+    setRemarks(data, ['Kvæstelsesbemærkning: zygomorfe ytringer.', 'Qvistgaards tankegang.']);
     cold = renderCold(data);
   }, RENDER);
 
@@ -90,6 +95,20 @@ describe('the shaping cache beside the letters', () => {
       expect(faces.map((f) => f.file)).toContain('Roboto-Regular.ttf');
       expect(faces.flatMap((f) => f.words.map((w) => w.text))).toContain('Ankestyrelsen');
       expectSameLetter(render(data, out), cold);
+    },
+    RENDER,
+  );
+
+  it(
+    "a folder without a cache starts from the build's seed: its cache then has the other letters' words too",
+    () => {
+      const { dir } = render(data, tempDir('kommunebrev-seed-'));
+      const words = new Set(
+        (JSON.parse(readCache(dir).body) as { words: { text: string }[] }[]).flatMap((f) => f.words.map((w) => w.text)),
+      );
+      // Kommune 173's letter has neither name; other letters of the example do.
+      expect(words.has('Læsø')).toBe(true);
+      expect(words.has('Ærøskøbing')).toBe(true);
     },
     RENDER,
   );

@@ -20,12 +20,14 @@
 // remarks, too); the cache goes wherever the letters go, and nowhere else.
 // It is not part of the render's all-or-nothing output: it is written after
 // the render, atomically (a rename), without fsync (a cache lost in a crash
-// is rebuilt). KOMMUNEBREV_SHAPING_CACHE=0 turns it off.
+// is rebuilt). A folder without a cache starts from the build's seed (below).
+// KOMMUNEBREV_SHAPING_CACHE=0 turns both off.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { PROJECT_ROOT } from '../project-root.js';
 import { exportSharedWords, fontData, importSharedWords, PDFMAKE_JSON, sharedWordsAdded } from './pdf-fonts.js';
 
 /** A shared word: its run as pdfkit's layoutRun left it, and its first glyph requests. */
@@ -46,6 +48,13 @@ export interface PlainFace {
 }
 
 export const SHAPING_CACHE_FILE = '.shaping-cache.json';
+/**
+ * The seed, for a folder without a cache of its own: the words of the example
+ * barometer's letters (the letter templates' text, the 98 kommuner's names,
+ * dates, numbers), shaped by `npm run build` (scripts/seed-shaping-cache.mjs)
+ * with the fonts and fontkit installed here. Build output, never committed.
+ */
+export const SHAPING_SEED_FILE = join(PROJECT_ROOT, 'dist', 'shaping-seed.json');
 /** Bump when PlainWord's meaning changes. */
 const FORMAT = 1;
 
@@ -112,35 +121,59 @@ interface Header {
   sha256: string;
 }
 
-/** Takes in the words cached in `dir`, if any. Returns how many were taken. */
-export async function readShapingCache(dir: string): Promise<number> {
-  if (!shapingCacheEnabled()) return 0;
-  const bytes = await readFile(join(dir, SHAPING_CACHE_FILE)).catch(() => undefined);
+/** The faces in a cache file at `path` when it is whole and of this key, else undefined. */
+async function readCacheFile(path: string): Promise<PlainFace[] | undefined> {
+  const bytes = await readFile(path).catch(() => undefined);
   const nl = bytes?.indexOf(0x0a) ?? -1;
-  if (!bytes || nl < 0) return 0;
+  if (!bytes || nl < 0) return undefined;
   try {
     const header = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as Partial<Header>;
     const body = bytes.subarray(nl + 1);
-    if (header.key !== cacheKey() || header.sha256 !== createHash('sha256').update(body).digest('hex')) return 0;
-    const faces = checkFaces(JSON.parse(body.toString('utf8')));
-    return faces ? importSharedWords(faces) : 0;
+    if (header.key !== cacheKey() || header.sha256 !== createHash('sha256').update(body).digest('hex'))
+      return undefined;
+    return checkFaces(JSON.parse(body.toString('utf8')));
   } catch {
-    return 0;
+    return undefined;
   }
+}
+
+/** Writes every shared word of this process to `path` (atomically, by a rename). */
+async function writeCacheFile(path: string): Promise<void> {
+  const body = Buffer.from(JSON.stringify(exportSharedWords()));
+  const header: Header = { key: cacheKey(), sha256: createHash('sha256').update(body).digest('hex') };
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Takes in the words cached in `dir`, or else those of the build's seed.
+ * Returns how many were taken.
+ */
+export async function readShapingCache(dir: string): Promise<number> {
+  if (!shapingCacheEnabled()) return 0;
+  const faces = (await readCacheFile(join(dir, SHAPING_CACHE_FILE))) ?? (await readCacheFile(SHAPING_SEED_FILE));
+  return faces ? importSharedWords(faces) : 0;
 }
 
 /** Writes this process's shared words to `dir` when it shaped new ones. Never fails a render. */
 export async function writeShapingCache(dir: string): Promise<void> {
   if (!shapingCacheEnabled() || sharedWordsAdded() === 0) return;
-  const body = Buffer.from(JSON.stringify(exportSharedWords()));
-  const header: Header = { key: cacheKey(), sha256: createHash('sha256').update(body).digest('hex') };
-  const path = join(dir, SHAPING_CACHE_FILE);
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
-    await rename(tmp, path);
-  } catch {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    // A cache that cannot be written is only a cache: the next render shapes the words again.
-  }
+  // A cache that cannot be written is only a cache: the next render shapes the words again.
+  await writeCacheFile(join(dir, SHAPING_CACHE_FILE)).catch(() => undefined);
+}
+
+/** True when the build's seed is there, whole and of this key (scripts/seed-shaping-cache.mjs). */
+export async function shapingSeedIsCurrent(): Promise<boolean> {
+  return (await readCacheFile(SHAPING_SEED_FILE)) !== undefined;
+}
+
+/** Writes the words this process shaped as the build's seed. */
+export async function writeShapingSeed(): Promise<void> {
+  await writeCacheFile(SHAPING_SEED_FILE);
 }
