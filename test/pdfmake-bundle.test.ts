@@ -99,6 +99,8 @@ describe('the bundle', () => {
     expect(all).not.toMatch(/from ["'](pdfmake|pdfkit|fontkit|brotli)/);
     expect(all).not.toContain('node_modules/brotli/');
     expect(all).toContain('WOFF2 fonts are not supported');
+    // The Unicode tries come inflated (test/bundle-tries.test.ts tests the plugin itself).
+    expect(all).toMatch(/var PREBUILT = \[\s+\[\d+, "/);
   });
 
   it("gives pdfkit's files their installed folder (its AFM data and the ICC profile PDF/A needs)", () => {
