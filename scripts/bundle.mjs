@@ -23,6 +23,10 @@
 // - tries (bundle-tries.mjs): the Unicode tries fontkit, unicode-properties
 //   and linebreak build at load come inflated from the build (render-worker.js
 //   start 182 -> 150 ms CPU, medians of 11 alternating runs).
+// - lazyUnused (bundle-lazy.mjs): encryption, PNG, SVG and QR code, which
+//   pdfmake and pdfkit load at start and no letter uses, are loaded from
+//   node_modules on first use (render-worker.js start with the tries
+//   184 -> 136 ms CPU, medians of 15 alternating runs).
 // The hooks' checks read pdfmake's and pdfkit's function source: esbuild
 // prints strings in double quotes and may number a name that another module
 // of the chunk also has (LEADING2); the checks allow for both, and fail loudly
@@ -38,6 +42,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { lazyUnused } from './bundle-lazy.mjs';
 import { prebuiltTries, recordTries } from './bundle-tries.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -187,6 +192,14 @@ await build({
     js: "import { createRequire as __kbCreateRequire } from 'node:module'; const __kbChunkUrl = import.meta.url; const require = __kbCreateRequire(__kbChunkUrl);",
   },
   legalComments: 'none',
-  plugins: [handlebarsWithoutSourceMaps, zodEnglishOnly, pdfmakeModulesInBundle, noBrotli, installedDirname, tries],
+  plugins: [
+    handlebarsWithoutSourceMaps,
+    zodEnglishOnly,
+    pdfmakeModulesInBundle,
+    noBrotli,
+    installedDirname,
+    tries,
+    lazyUnused(outdir),
+  ],
   logLevel: 'warning',
 });

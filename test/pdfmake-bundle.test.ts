@@ -99,6 +99,15 @@ describe('the bundle', () => {
     expect(all).not.toMatch(/from ["'](pdfmake|pdfkit|fontkit|brotli)/);
     expect(all).not.toContain('node_modules/brotli/');
     expect(all).toContain('WOFF2 fonts are not supported');
+    // Encryption, PNG, SVG and QR code are loaded from node_modules on first use (test/bundle-lazy.test.ts).
+    for (const file of [
+      '@noble/ciphers/aes.js',
+      'png-js/lib/png-js.cjs',
+      'xmldoc/lib/xmldoc.js',
+      'pdfmake/js/qrEnc.js',
+    ]) {
+      expect(all).not.toContain(`"node_modules/${file}"(exports`);
+    }
     // The Unicode tries come inflated (test/bundle-tries.test.ts tests the plugin itself).
     expect(all).toMatch(/var PREBUILT = \[\s+\[\d+, "/);
   });
