@@ -59,9 +59,40 @@ export async function forEachLimited<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** What the manifest says of a letter file with these bytes. */
+export function letterFileInfo(file: string, data: Buffer): ManifestFile {
+  return { file, sha256: sha256(data), bytes: data.length };
+}
+
+/** Writes running at once, at most `limit`: add() waits while the limit is reached. A failed write fails add() or all(). */
+export class WritesInFlight {
+  private readonly running = new Set<Promise<unknown>>();
+  private failed: { error: unknown } | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  async add(write: Promise<unknown>): Promise<void> {
+    this.running.add(write);
+    write.then(
+      () => this.running.delete(write),
+      (error: unknown) => {
+        this.running.delete(write);
+        this.failed ??= { error };
+      },
+    );
+    while (this.running.size >= this.limit && !this.failed) await Promise.race(this.running).catch(() => undefined);
+    if (this.failed) throw this.failed.error;
+  }
+
+  async all(): Promise<void> {
+    await Promise.allSettled(this.running);
+    if (this.failed) throw this.failed.error;
+  }
+}
+
 export async function writeLetterFile(dir: string, file: string, data: Buffer): Promise<ManifestFile> {
   await writeFileAtomic(join(dir, file), data);
-  return { file, sha256: sha256(data), bytes: data.length };
+  return letterFileInfo(file, data);
 }
 
 export async function ensureDir(dir: string): Promise<void> {
