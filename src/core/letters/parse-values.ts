@@ -6,16 +6,25 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: strin
 /** Canonical column key: lower case, NFC, separators folded, Danish letters
  *  transliterated, so "Afgørelsesdato", "afgoerelsesdato" and "AFGØRELSES_DATO " meet. */
 export function normalizeHeader(header: string): string {
-  return header
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/^\ufeff/, '')
-    .replace(/[_\s]+/g, ' ')
-    .trim()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'oe')
-    .replace(/å/g, 'aa');
+  let key = normalizedHeaders.get(header);
+  if (key === undefined) {
+    key = header
+      .normalize('NFC')
+      .toLowerCase()
+      .replace(/^\ufeff/, '')
+      .replace(/[_\s]+/g, ' ')
+      .trim()
+      .replace(/æ/g, 'ae')
+      .replace(/ø/g, 'oe')
+      .replace(/å/g, 'aa');
+    // Bounded: the keys are column and sheet names, a few dozen in a run.
+    if (normalizedHeaders.size < 1000) normalizedHeaders.set(header, key);
+  }
+  return key;
 }
+
+/** normalizeHeader's answers: it is asked for the same few column names for every cell (~20,000 times in a check). */
+const normalizedHeaders = new Map<string, string>();
 
 /** Enum values compare case-insensitively with surrounding and repeated whitespace ignored. */
 export function normalizeValue(value: string): string {
