@@ -63,7 +63,39 @@ function readCache(dir: string): { header: { key: string; sha256: string }; body
   return { header: JSON.parse(text.slice(0, nl)) as { key: string; sha256: string }, body: text.slice(nl + 1) };
 }
 
-function writeCache(dir: string, key: string, body: string, sha256 = createHash('sha256').update(body).digest('hex')) {
+/** The file's faces and words (its layout: a JSON line per face, then a line per word: JSON text, tab, JSON data). */
+function cacheLines(body: string): { faces: string[]; words: { text: string; data: unknown[] }[] } {
+  const faces: string[] = [];
+  const words: { text: string; data: unknown[] }[] = [];
+  for (const line of body.split('\n').filter((l) => l !== '')) {
+    if (line.startsWith('{')) faces.push((JSON.parse(line) as { file: string }).file);
+    else {
+      const tab = line.indexOf('\t');
+      words.push({
+        text: JSON.parse(line.slice(0, tab)) as string,
+        data: JSON.parse(line.slice(tab + 1)) as unknown[],
+      });
+    }
+  }
+  return { faces, words };
+}
+
+/** `body` with each word line's data changed by `change` (face lines as they are). */
+function changeWords(body: string, change: (text: string, data: unknown[]) => unknown[]): string {
+  return body
+    .split('\n')
+    .map((line) => {
+      if (line === '' || line.startsWith('{')) return line;
+      const tab = line.indexOf('\t');
+      const text = JSON.parse(line.slice(0, tab)) as string;
+      return `${line.slice(0, tab)}\t${JSON.stringify(change(text, JSON.parse(line.slice(tab + 1)) as unknown[]))}`;
+    })
+    .join('\n');
+}
+
+const sha256Of = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+function writeCache(dir: string, key: string, body: string, sha256 = sha256Of(body)) {
   writeFileSync(join(dir, CACHE), `${JSON.stringify({ key, sha256 })}\n${body}`);
 }
 
@@ -91,9 +123,9 @@ describe('the shaping cache beside the letters', () => {
       const cache = readCache(first.dir);
       expect(cache.header.key).toMatch(/^[0-9a-f]{64}$/);
       expect(createHash('sha256').update(cache.body).digest('hex')).toBe(cache.header.sha256);
-      const faces = JSON.parse(cache.body) as { file: string; words: { text: string }[] }[];
-      expect(faces.map((f) => f.file)).toContain('Roboto-Regular.ttf');
-      expect(faces.flatMap((f) => f.words.map((w) => w.text))).toContain('Ankestyrelsen');
+      const { faces, words } = cacheLines(cache.body);
+      expect(faces).toContain('Roboto-Regular.ttf');
+      expect(words.map((w) => w.text)).toContain('zygomorfe ');
       expectSameLetter(render(data, out), cold);
     },
     RENDER,
@@ -103,9 +135,7 @@ describe('the shaping cache beside the letters', () => {
     "a folder without a cache starts from the build's seed: its cache then has the other letters' words too",
     () => {
       const { dir } = render(data, tempDir('kommunebrev-seed-'));
-      const words = new Set(
-        (JSON.parse(readCache(dir).body) as { words: { text: string }[] }[]).flatMap((f) => f.words.map((w) => w.text)),
-      );
+      const words = new Set(cacheLines(readCache(dir).body).words.map((w) => w.text));
       // Kommune 173's letter has neither name; other letters of the example do.
       expect(words.has('Læsø')).toBe(true);
       expect(words.has('Ærøskøbing')).toBe(true);
@@ -119,9 +149,12 @@ describe('the shaping cache beside the letters', () => {
       const out = tempDir('kommunebrev-used-');
       const { dir } = render(data, out);
       const { header, body } = readCache(dir);
-      const faces = JSON.parse(body) as { words: { text: string; positions: number[][] }[] }[];
-      for (const face of faces) for (const w of face.words) for (const p of w.positions) p[2] = (p[2] as number) + 50; // xOffset
-      const altered = JSON.stringify(faces);
+      // xOffset + 50 in every position of every word.
+      const altered = changeWords(body, (_text, [glyphs, positions, ...rest]) => [
+        glyphs,
+        (positions as number[][]).map((p) => p.map((v, k) => (k === 2 ? v + 50 : v))),
+        ...rest,
+      ]);
 
       writeCache(dir, header.key, altered, header.sha256);
       expectSameLetter(render(data, out), cold);
@@ -158,12 +191,18 @@ describe('the shaping cache beside the letters', () => {
     ['a cut-off file', (text: string) => text.slice(0, Math.floor(text.length / 2))],
     ['another key', (text: string) => text.replace(/"key":"[0-9a-f]{4}/, '"key":"0000')],
     [
-      'a glyph id of the wrong kind (checksum matching)',
+      'a word with a glyph id of the wrong kind (checksum matching)',
       (text: string) => {
         const nl = text.indexOf('\n');
         const header = JSON.parse(text.slice(0, nl)) as { key: string };
-        const body = text.slice(nl + 1).replace(/"glyphs":\[\[\d+/, '"glyphs":[[-1');
-        return `${JSON.stringify({ key: header.key, sha256: createHash('sha256').update(body).digest('hex') })}\n${body}`;
+        // A word every letter has; its first glyph id made negative.
+        const body = changeWords(text.slice(nl + 1), (word, [glyphs, ...rest]) =>
+          word.startsWith('Ankestyrelsen')
+            ? [[[-1, 0, [65]], ...(glyphs as unknown[]).slice(1)], ...rest]
+            : [glyphs, ...rest],
+        );
+        expect(body).toContain('[[[-1,');
+        return `${JSON.stringify({ key: header.key, sha256: sha256Of(body) })}\n${body}`;
       },
     ],
   ])(
@@ -175,7 +214,8 @@ describe('the shaping cache beside the letters', () => {
       writeFileSync(path, damage(readFileSync(path, 'utf8')));
       expectSameLetter(render(data, out), cold);
       const { header, body } = readCache(dir);
-      expect(createHash('sha256').update(body).digest('hex')).toBe(header.sha256);
+      expect(sha256Of(body)).toBe(header.sha256);
+      expect(body).not.toContain('[[[-1,');
     },
     RENDER,
   );

@@ -31,7 +31,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pdfmakeModule } from './pdfmake-modules.js';
 import { writeSubsetDirectly } from './pdf-subset.js';
-import type { PlainFace, PlainWord } from './shaping-cache.js';
+import { plainWordOf, runOfPlainWord, type PlainFace, type StoredFace, type StoredWords } from './shaped-words.js';
 
 const requireHere = createRequire(import.meta.url);
 export const PDFMAKE_JSON = requireHere.resolve('pdfmake/package.json');
@@ -115,6 +115,8 @@ interface Face {
   advances: Map<number, number>;
   /** Text -> advance width (font units) and its words' glyph requests, for texts whose words are all shared. */
   widths: Map<string, SharedWidth>;
+  /** Words of the shaping cache, taken into `words` when first asked for. */
+  stored?: StoredWords;
 }
 
 interface SharedWidth {
@@ -251,20 +253,16 @@ export function sharedWordsAdded(): number {
   return wordsAdded;
 }
 
-/** The shared words of every face. */
+/** The shared words of every face: those in use, and those taken in and not yet used. */
 export function exportSharedWords(): PlainFace[] {
   const out: PlainFace[] = [];
   for (const [file, face] of ensureFaces()) {
-    const words: PlainWord[] = [];
-    for (const [text, sw] of face.words) {
-      if (!shareable(face, sw.firstRequests)) continue;
-      words.push({
-        text,
-        glyphs: sw.run.glyphs.map((g) => [g.id, g.advanceWidth, [...g.codePoints]]),
-        positions: sw.run.positions.map((p) => [p.xAdvance, p.yAdvance, p.xOffset, p.yOffset, p.advanceWidth]),
-        advanceWidth: sw.run.advanceWidth,
-        firstRequests: sw.firstRequests.map(([id, cps]) => [id, [...cps]]),
-      });
+    const words: PlainFace['words'] = [];
+    for (const [text, sw] of face.words)
+      if (shareable(face, sw.firstRequests)) words.push(plainWordOf(text, sw.run, sw.firstRequests));
+    for (const text of face.stored?.keys() ?? []) {
+      const w = face.words.has(text) ? undefined : face.stored?.get(text);
+      if (w && shareable(face, w.firstRequests)) words.push(w);
     }
     out.push({ file, requestedAs: [...face.requestedAs], words });
   }
@@ -272,14 +270,18 @@ export function exportSharedWords(): PlainFace[] {
   return out;
 }
 
-/** Takes in shared words exported by exportSharedWords (checked by the caller). Returns how many were taken. */
-export function importSharedWords(plain: readonly PlainFace[]): number {
+/**
+ * Takes in the words of a shaping cache. They are looked up when a word is
+ * first asked for (takeStored), so a letter pays only for its own words.
+ * Returns how many words the cache has.
+ */
+export function importSharedWords(stored: readonly StoredFace[]): number {
   const loaded = ensureFaces();
-  let taken = 0;
-  for (const pf of plain) {
-    const face = loaded.get(pf.file);
+  let count = 0;
+  for (const sf of stored) {
+    const face = loaded.get(sf.file);
     if (!face) continue;
-    for (const [id, key] of pf.requestedAs) {
+    for (const [id, key] of sf.requestedAs) {
       const before = face.requestedAs.get(id);
       if (before === undefined) face.requestedAs.set(id, key);
       else if (before !== key && before !== MANY) {
@@ -288,25 +290,21 @@ export function importSharedWords(plain: readonly PlainFace[]): number {
         face.widths.clear();
       }
     }
-    for (const w of pf.words) {
-      if (face.words.has(w.text) || !shareable(face, w.firstRequests)) continue;
-      if (face.words.size >= MAX_SHARED_WORDS) break;
-      const run: GlyphRun = {
-        glyphs: w.glyphs.map(([id, advanceWidth, codePoints]) => ({ id, advanceWidth, codePoints })),
-        positions: w.positions.map(([xAdvance, yAdvance, xOffset, yOffset, advanceWidth]) => ({
-          xAdvance,
-          yAdvance,
-          xOffset,
-          yOffset,
-          advanceWidth,
-        })),
-        advanceWidth: w.advanceWidth,
-      };
-      face.words.set(w.text, { run, firstRequests: w.firstRequests });
-      taken++;
-    }
+    face.stored = sf.words;
+    count += sf.words.size;
   }
-  return taken;
+  return count;
+}
+
+/** A word from the face's shaping cache, shared now if it still may be (else undefined: shape it). */
+function takeStored(face: Face, text: string): SharedWord | undefined {
+  const w = face.stored?.get(text);
+  if (!w || !shareable(face, w.firstRequests)) return undefined;
+  const run: GlyphRun = runOfPlainWord(w);
+  const shared = { run, firstRequests: w.firstRequests };
+  if (face.words.size >= MAX_SHARED_WORDS) face.words.clear();
+  face.words.set(text, shared);
+  return shared;
 }
 
 /** The font file contents, for pdfmake's virtual file system (the same Buffer objects fontkit.create recognises). */
@@ -406,7 +404,7 @@ function decorate(ef: EmbeddedFont, face: Face): void {
       }
       return mine;
     }
-    let shared = face.words.get(text);
+    let shared = face.words.get(text) ?? takeStored(face, text);
     if (!shared) {
       // First time in this process: shape as a fresh parse would, and share it if exact.
       const ctx: ShapingContext = { face, assigned: new Map(), views: new Map(), requests: [] };

@@ -28,24 +28,8 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from '../project-root.js';
+import type { PlainFace, PlainWord, StoredFace, StoredWords } from './shaped-words.js';
 import { exportSharedWords, fontData, importSharedWords, PDFMAKE_JSON, sharedWordsAdded } from './pdf-fonts.js';
-
-/** A shared word: its run as pdfkit's layoutRun left it, and its first glyph requests. */
-export interface PlainWord {
-  text: string;
-  /** Per glyph: id, advance width (font units), code points. */
-  glyphs: [number, number, number[]][];
-  /** Per glyph: xAdvance, yAdvance, xOffset, yOffset, advanceWidth (scaled by pdfkit). */
-  positions: [number, number, number, number, number][];
-  advanceWidth: number;
-  firstRequests: [number, number[]][];
-}
-
-export interface PlainFace {
-  file: string;
-  requestedAs: [number, string][];
-  words: PlainWord[];
-}
 
 export const SHAPING_CACHE_FILE = '.shaping-cache.json';
 /**
@@ -55,8 +39,8 @@ export const SHAPING_CACHE_FILE = '.shaping-cache.json';
  * with the fonts and fontkit installed here. Build output, never committed.
  */
 export const SHAPING_SEED_FILE = join(PROJECT_ROOT, 'dist', 'shaping-seed.json');
-/** Bump when PlainWord's meaning changes. */
-const FORMAT = 1;
+/** Bump when PlainWord's meaning or the file's layout changes. */
+const FORMAT = 2;
 
 export function shapingCacheEnabled(): boolean {
   return process.env.KOMMUNEBREV_SHAPING_CACHE !== '0';
@@ -94,35 +78,94 @@ const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isCodePoints = (v: unknown): boolean => Array.isArray(v) && v.every((cp) => isInt(cp) && cp <= 0x10ffff);
 
-/** The cached faces when the file has exactly the expected shape, else undefined. */
-function checkFaces(v: unknown): PlainFace[] | undefined {
-  if (!Array.isArray(v)) return undefined;
-  for (const f of v as PlainFace[]) {
-    if (typeof f?.file !== 'string' || !Array.isArray(f.requestedAs) || !Array.isArray(f.words)) return undefined;
-    if (!f.requestedAs.every((e) => Array.isArray(e) && isInt(e[0]) && typeof e[1] === 'string')) return undefined;
-    for (const w of f.words) {
-      if (typeof w?.text !== 'string' || !isNum(w.advanceWidth)) return undefined;
-      if (!Array.isArray(w.glyphs) || !Array.isArray(w.positions) || w.glyphs.length !== w.positions.length)
-        return undefined;
-      if (!w.glyphs.every((g) => Array.isArray(g) && isInt(g[0]) && isNum(g[1]) && isCodePoints(g[2])))
-        return undefined;
-      if (!w.positions.every((p) => Array.isArray(p) && p.length === 5 && p.every(isNum))) return undefined;
-      if (!Array.isArray(w.firstRequests) || !w.firstRequests.every((r) => isInt(r[0]) && isCodePoints(r[1])))
-        return undefined;
-    }
+/** A word's data (as written by encodeWord) when it has exactly the expected shape, else undefined. */
+function decodeWord(text: string, payload: string): PlainWord | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(payload);
+  } catch {
+    return undefined;
   }
-  return v as PlainFace[];
+  if (!Array.isArray(v) || v.length !== 4) return undefined;
+  const [glyphs, positions, advanceWidth, firstRequests] = v as unknown[];
+  if (!isNum(advanceWidth) || !Array.isArray(glyphs) || !Array.isArray(positions)) return undefined;
+  if (glyphs.length !== positions.length) return undefined;
+  if (!glyphs.every((g) => Array.isArray(g) && g.length === 3 && isInt(g[0]) && isNum(g[1]) && isCodePoints(g[2])))
+    return undefined;
+  if (!positions.every((p) => Array.isArray(p) && p.length === 5 && p.every(isNum))) return undefined;
+  if (!Array.isArray(firstRequests)) return undefined;
+  if (!firstRequests.every((r) => Array.isArray(r) && r.length === 2 && isInt(r[0]) && isCodePoints(r[1])))
+    return undefined;
+  return { text, glyphs, positions, advanceWidth, firstRequests } as PlainWord;
+}
+
+function encodeWord(w: PlainWord): string {
+  return `${JSON.stringify(w.text)}\t${JSON.stringify([w.glyphs, w.positions, w.advanceWidth, w.firstRequests])}`;
+}
+
+/** Words by text, decoded on first use (a one-letter render uses a few hundred of the ~1,200 the seed has). */
+class LazyWords implements StoredWords {
+  private readonly decoded = new Map<string, PlainWord | undefined>();
+  constructor(private readonly payloads: Map<string, string>) {}
+  get size(): number {
+    return this.payloads.size;
+  }
+  get(text: string): PlainWord | undefined {
+    if (this.decoded.has(text)) return this.decoded.get(text);
+    const payload = this.payloads.get(text);
+    const word = payload === undefined ? undefined : decodeWord(text, payload);
+    this.decoded.set(text, word);
+    return word;
+  }
+  keys(): Iterable<string> {
+    return this.payloads.keys();
+  }
 }
 
 // The file: one line of header (the key, and the sha256 of the rest, so that
-// a damaged file is noticed), then the faces as JSON.
+// a damaged file is noticed), then per face a line with the face as JSON
+// ({"file", "requestedAs"}) and a line per word: the word as a JSON string, a
+// tab, and its data as a JSON array (decodeWord). Reading the ~1,200 words of
+// the seed as one JSON document took 11-22 ms; as lines, with each word's
+// data parsed only when a letter asks for the word, ~2 ms.
 interface Header {
   key: string;
   sha256: string;
 }
 
+/** The faces in a file's body, or undefined if it is not of this layout. */
+function parseBody(body: string): StoredFace[] | undefined {
+  const faces: StoredFace[] = [];
+  let payloads: Map<string, string> | undefined;
+  for (const line of body.split('\n')) {
+    if (line === '') continue;
+    if (line.startsWith('{')) {
+      const f = JSON.parse(line) as Partial<StoredFace>;
+      if (typeof f.file !== 'string' || !Array.isArray(f.requestedAs)) return undefined;
+      if (!f.requestedAs.every((e) => Array.isArray(e) && isInt(e[0]) && typeof e[1] === 'string')) return undefined;
+      payloads = new Map();
+      faces.push({ file: f.file, requestedAs: f.requestedAs, words: new LazyWords(payloads) });
+      continue;
+    }
+    const tab = line.indexOf('\t');
+    const text: unknown = tab > 0 ? JSON.parse(line.slice(0, tab)) : undefined;
+    if (!payloads || typeof text !== 'string') return undefined;
+    payloads.set(text, line.slice(tab + 1));
+  }
+  return faces;
+}
+
+function serializeBody(faces: readonly PlainFace[]): string {
+  const lines: string[] = [];
+  for (const f of faces) {
+    lines.push(JSON.stringify({ file: f.file, requestedAs: f.requestedAs }));
+    for (const w of f.words) lines.push(encodeWord(w));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** The faces in a cache file at `path` when it is whole and of this key, else undefined. */
-async function readCacheFile(path: string): Promise<PlainFace[] | undefined> {
+async function readCacheFile(path: string): Promise<StoredFace[] | undefined> {
   const bytes = await readFile(path).catch(() => undefined);
   const nl = bytes?.indexOf(0x0a) ?? -1;
   if (!bytes || nl < 0) return undefined;
@@ -131,7 +174,7 @@ async function readCacheFile(path: string): Promise<PlainFace[] | undefined> {
     const body = bytes.subarray(nl + 1);
     if (header.key !== cacheKey() || header.sha256 !== createHash('sha256').update(body).digest('hex'))
       return undefined;
-    return checkFaces(JSON.parse(body.toString('utf8')));
+    return parseBody(body.toString('utf8'));
   } catch {
     return undefined;
   }
@@ -139,7 +182,7 @@ async function readCacheFile(path: string): Promise<PlainFace[] | undefined> {
 
 /** Writes every shared word of this process to `path` (atomically, by a rename). */
 async function writeCacheFile(path: string): Promise<void> {
-  const body = Buffer.from(JSON.stringify(exportSharedWords()));
+  const body = Buffer.from(serializeBody(exportSharedWords()));
   const header: Header = { key: cacheKey(), sha256: createHash('sha256').update(body).digest('hex') };
   const tmp = `${path}.tmp-${process.pid}`;
   try {
