@@ -6,7 +6,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FONT_DIR, FONT_FILES, PDFMAKE_JSON } from '../src/adapters/letters/pdf-fonts.js';
-import { type TtfSubset, writeSubsetDirectly } from '../src/adapters/letters/pdf-subset.js';
+import {
+  rememberSubsetProbe,
+  subsetProbeOf,
+  type TtfSubset,
+  writeSubsetDirectly,
+} from '../src/adapters/letters/pdf-subset.js';
 
 interface Font {
   numGlyphs: number;
@@ -181,6 +186,62 @@ describe('the direct subset writer', () => {
     const font = fontkit.create(data);
     expect(() => writeSubsetDirectly({ glyphs: [0] }, font, data)).toThrow(/uventet fontkit-version/);
     expect(() => writeSubsetDirectly(font.createSubset(), {}, data)).toThrow(/uventet fontkit-version/);
+  });
+
+  // The probe subset fontkit made for a font is recorded (the shaping cache
+  // keeps it), and a later process starts from the record instead of running
+  // fontkit's encoders; the writer must still reproduce it byte for byte.
+  it("starts from fontkit's recorded probe subset, and writes the same bytes", () => {
+    const data = readFileSync(join(FONT_DIR, FONT_FILES.normal));
+    const first = fontkit.create(data);
+    const one = subsetOf(first, [5, 40]);
+    writeSubsetDirectly(one, first, data);
+    one.encode();
+    const probe = subsetProbeOf(first);
+    expect(probe?.bytes.length).toBeGreaterThan(1000);
+
+    const reference = fontkit.create(data);
+    const second = fontkit.create(data);
+    let fontkitEncodes = 0;
+    const createSubset = second.createSubset.bind(second);
+    second.createSubset = () => {
+      const subset = createSubset();
+      const encode = subset.encode.bind(subset);
+      subset.encode = () => {
+        fontkitEncodes++;
+        return encode();
+      };
+      return subset;
+    };
+    rememberSubsetProbe(second, probe as NonNullable<typeof probe>);
+    const actual = subsetOf(second, [5, 40, 77]);
+    writeSubsetDirectly(actual, second, data);
+    expect(Buffer.from(actual.encode()).equals(Buffer.from(subsetOf(reference, [5, 40, 77]).encode()))).toBe(true);
+    expect(fontkitEncodes).toBe(0);
+  });
+
+  it('a recorded probe the writer does not reproduce (a damaged record) is dropped and fontkit asked after all', () => {
+    const data = readFileSync(join(FONT_DIR, FONT_FILES.bold));
+    const reference = fontkit.create(data);
+    const font = fontkit.create(data);
+    const recordedBy = fontkit.create(data);
+    const first = subsetOf(recordedBy, [3]);
+    writeSubsetDirectly(first, recordedBy, data);
+    first.encode();
+    const good = subsetProbeOf(recordedBy) as NonNullable<ReturnType<typeof subsetProbeOf>>;
+    // One byte of the glyf table changed (a glyph-independent table would be
+    // copied as recorded: the record is trusted there as fontkit's output is,
+    // guarded by the cache file's sha256 and key).
+    const bytes = Buffer.from(good.bytes);
+    const entries = Array.from({ length: bytes.readUInt16BE(4) }, (_, i) => 12 + 16 * i);
+    const glyf = entries.find((at) => bytes.toString('latin1', at, at + 4) === 'glyf') as number;
+    const at = bytes.readUInt32BE(glyf + 8) + 1;
+    bytes.writeUInt8((bytes[at] as number) ^ 1, at);
+    rememberSubsetProbe(font, { bytes, glyphs: good.glyphs });
+    const actual = subsetOf(font, [9, 31]);
+    writeSubsetDirectly(actual, font, data);
+    expect(Buffer.from(actual.encode()).equals(Buffer.from(subsetOf(reference, [9, 31]).encode()))).toBe(true);
+    expect(Buffer.from(subsetProbeOf(font)?.bytes ?? []).equals(bytes)).toBe(false);
   });
 
   it('refuses to take over when fontkit writes something else than the writer would', () => {

@@ -205,6 +205,24 @@ describe('the shaping cache beside the letters', () => {
         return `${JSON.stringify({ key: header.key, sha256: sha256Of(body) })}\n${body}`;
       },
     ],
+    [
+      'a subset probe the subset writer does not reproduce (checksum matching)',
+      (text: string) => {
+        const nl = text.indexOf('\n');
+        const header = JSON.parse(text.slice(0, nl)) as { key: string };
+        const lines = text.slice(nl + 1).split('\n');
+        const face = JSON.parse(lines[0] as string) as { subsetProbe: { bytes: string } };
+        const bytes = Buffer.from(face.subsetProbe.bytes, 'base64');
+        const entries = Array.from({ length: bytes.readUInt16BE(4) }, (_, i) => 12 + 16 * i);
+        const glyf = entries.find((at) => bytes.toString('latin1', at, at + 4) === 'glyf') as number;
+        const at = bytes.readUInt32BE(glyf + 8) + 1;
+        bytes.writeUInt8((bytes[at] as number) ^ 1, at);
+        face.subsetProbe.bytes = bytes.toString('base64');
+        lines[0] = JSON.stringify(face);
+        const body = lines.join('\n');
+        return `${JSON.stringify({ key: header.key, sha256: sha256Of(body) })}\n${body}`;
+      },
+    ],
   ])(
     'a cache file with %s is ignored and replaced',
     (_what, damage) => {

@@ -30,7 +30,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pdfmakeModule } from './pdfmake-modules.js';
-import { writeSubsetDirectly } from './pdf-subset.js';
+import { rememberSubsetProbe, subsetProbeOf, writeSubsetDirectly } from './pdf-subset.js';
 import { plainWordOf, runOfPlainWord, type PlainFace, type StoredFace, type StoredWords } from './shaped-words.js';
 
 const requireHere = createRequire(import.meta.url);
@@ -264,7 +264,8 @@ export function exportSharedWords(): PlainFace[] {
       const w = face.words.has(text) ? undefined : face.stored?.get(text);
       if (w && shareable(face, w.firstRequests)) words.push(w);
     }
-    out.push({ file, requestedAs: [...face.requestedAs], words });
+    const subsetProbe = subsetProbeOf(face.font);
+    out.push({ file, requestedAs: [...face.requestedAs], words, ...(subsetProbe ? { subsetProbe } : {}) });
   }
   wordsAdded = 0;
   return out;
@@ -291,6 +292,7 @@ export function importSharedWords(stored: readonly StoredFace[]): number {
       }
     }
     face.stored = sf.words;
+    if (sf.subsetProbe) rememberSubsetProbe(face.font, sf.subsetProbe);
     count += sf.words.size;
   }
   return count;

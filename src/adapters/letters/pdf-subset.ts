@@ -20,7 +20,11 @@
 // fontkit encodes a tiny subset (.notdef and a composite glyph with its
 // components), which is the template; the writer must reproduce it byte for
 // byte from the same glyphs before it is used. Any difference (a changed
-// fontkit) throws. Fonts with variations or CFF outlines are left to fontkit. test/pdf-subset.test.ts
+// fontkit) throws. That probe subset is also recorded in the shaping cache
+// (shaping-cache.ts, keyed by the fontkit version and the font bytes), so a
+// later process starts from the record and the writer is checked against it
+// without running fontkit's encoders (their first run cost ~20-30 ms); a
+// record the writer does not reproduce is dropped and fontkit asked. Fonts with variations or CFF outlines are left to fontkit. test/pdf-subset.test.ts
 // compares the writer with fontkit on many glyph sets of all four faces.
 
 /** fontkit's TrueType font object: the parts read here. */
@@ -76,6 +80,31 @@ interface FontBytes {
 }
 
 const fonts = new WeakMap<object, FontBytes>();
+
+/** fontkit's own subset of a font's probe glyphs: what it encoded, and the glyphs (components appended). */
+export interface SubsetProbe {
+  bytes: Uint8Array;
+  glyphs: number[];
+}
+
+/**
+ * Per font, fontkit's probe subset: made by fontkit in this process, or
+ * recorded by an earlier process with the same fontkit and font bytes (the
+ * shaping cache keeps it: shaping-cache.ts). Either way the writer must
+ * reproduce it byte for byte before it takes over; the recorded one spares
+ * fontkit's table encoders their first, slow run (~20-30 ms per process).
+ */
+const probes = new WeakMap<object, SubsetProbe>();
+
+/** Records fontkit's probe subset of `font` from a cache (used before fontkit is asked). */
+export function rememberSubsetProbe(font: object, probe: SubsetProbe): void {
+  if (!probes.has(font)) probes.set(font, probe);
+}
+
+/** fontkit's probe subset of `font`, if this process has it (for the cache). */
+export function subsetProbeOf(font: object): SubsetProbe | undefined {
+  return probes.get(font);
+}
 
 function readFontBytes(font: TtfFont, data: Uint8Array): FontBytes | undefined {
   const tables = font.directory?.tables;
@@ -250,23 +279,40 @@ function makeTemplate(f: FontBytes, font: TtfFont): Template {
     for (const id of probeGlyphs(f)) subset.includeGlyph(id);
     return subset;
   };
-  const expected = fontkitSubset();
-  const bytes = expected.encode();
-  const template = templateOf(bytes);
-  const mine = fontkitSubset();
-  const written = knownTables(template) ? writeSubset(f, template, mine) : undefined;
-  const countsInPlace = template.tables.every((t) => {
-    const at = GLYPH_COUNT_AT[t.tag];
-    return at === undefined || (t.bytes[at] as number) * 256 + (t.bytes[at + 1] as number) === expected.glyphs.length;
-  });
-  if (
-    !written ||
-    !countsInPlace ||
-    Buffer.compare(written, bytes) !== 0 ||
-    mine.glyphs.join() !== expected.glyphs.join()
-  ) {
-    throw new Error('fontkit.TTFSubset.encode skriver ikke som forventet (uventet fontkit-version)');
+  /** The template from `expected`, if the writer reproduces it byte for byte, else undefined. */
+  const checked = (expected: SubsetProbe): Template | undefined => {
+    const template = templateOf(expected.bytes);
+    const mine = fontkitSubset();
+    const written = knownTables(template) ? writeSubset(f, template, mine) : undefined;
+    const countsInPlace = template.tables.every((t) => {
+      const at = GLYPH_COUNT_AT[t.tag];
+      return at === undefined || (t.bytes[at] as number) * 256 + (t.bytes[at + 1] as number) === expected.glyphs.length;
+    });
+    const same =
+      written !== undefined &&
+      countsInPlace &&
+      Buffer.compare(written, expected.bytes) === 0 &&
+      mine.glyphs.join() === expected.glyphs.join();
+    return same ? template : undefined;
+  };
+  const recorded = probes.get(font);
+  if (recorded) {
+    // A recorded probe the writer does not reproduce (a damaged cache) is
+    // dropped, and fontkit is asked after all.
+    let template: Template | undefined;
+    try {
+      template = checked(recorded);
+    } catch {
+      template = undefined;
+    }
+    if (template) return template;
+    probes.delete(font);
   }
+  const subset = fontkitSubset();
+  const probe = { bytes: subset.encode(), glyphs: subset.glyphs };
+  probes.set(font, probe);
+  const template = checked(probe);
+  if (!template) throw new Error('fontkit.TTFSubset.encode skriver ikke som forventet (uventet fontkit-version)');
   return template;
 }
 

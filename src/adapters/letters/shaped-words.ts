@@ -2,6 +2,7 @@
 // stores and pdf-fonts.ts shares, and the two conversions between it and the
 // run pdfkit's layoutRun returns. Both keep every number as it is (JSON keeps
 // doubles exactly), so a word taken from the cache is the run fontkit made.
+import type { SubsetProbe } from './pdf-subset.js';
 
 /** A glyph run as pdfkit's EmbeddedFont.layoutRun leaves it (the parts pdfkit and pdf-fonts.ts read). */
 export interface Run {
@@ -25,6 +26,8 @@ export interface PlainFace {
   file: string;
   requestedAs: [number, string][];
   words: PlainWord[];
+  /** fontkit's subset of the face's probe glyphs (pdf-subset.ts), if made. */
+  subsetProbe?: SubsetProbe;
 }
 
 /** A face's words as read from a cache file: each decoded and checked when first asked for. */
@@ -39,6 +42,7 @@ export interface StoredFace {
   file: string;
   requestedAs: [number, string][];
   words: StoredWords;
+  subsetProbe?: SubsetProbe;
 }
 
 /** The run of a plain word, as layoutRun returned it when the word was shaped. */

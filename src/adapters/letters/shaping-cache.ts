@@ -40,7 +40,7 @@ export const SHAPING_CACHE_FILE = '.shaping-cache.json';
  */
 export const SHAPING_SEED_FILE = join(PROJECT_ROOT, 'dist', 'shaping-seed.json');
 /** Bump when PlainWord's meaning or the file's layout changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 export function shapingCacheEnabled(): boolean {
   return process.env.KOMMUNEBREV_SHAPING_CACHE !== '0';
@@ -124,13 +124,20 @@ class LazyWords implements StoredWords {
 
 // The file: one line of header (the key, and the sha256 of the rest, so that
 // a damaged file is noticed), then per face a line with the face as JSON
-// ({"file", "requestedAs"}) and a line per word: the word as a JSON string, a
+// ({"file", "requestedAs", and fontkit's probe subset the subset writer is
+// checked against, pdf-subset.ts}) and a line per word: the word as a JSON string, a
 // tab, and its data as a JSON array (decodeWord). Reading the ~1,200 words of
 // the seed as one JSON document took 11-22 ms; as lines, with each word's
 // data parsed only when a letter asks for the word, ~2 ms.
 interface Header {
   key: string;
   sha256: string;
+}
+
+/** fontkit's probe subset of a face (pdf-subset.ts) as the face line keeps it. */
+interface EncodedProbe {
+  bytes: string;
+  glyphs: number[];
 }
 
 /** The faces in a file's body, or undefined if it is not of this layout. */
@@ -140,11 +147,18 @@ function parseBody(body: string): StoredFace[] | undefined {
   for (const line of body.split('\n')) {
     if (line === '') continue;
     if (line.startsWith('{')) {
-      const f = JSON.parse(line) as Partial<StoredFace>;
+      const f = JSON.parse(line) as Partial<Omit<StoredFace, 'subsetProbe'>> & { subsetProbe?: EncodedProbe };
       if (typeof f.file !== 'string' || !Array.isArray(f.requestedAs)) return undefined;
       if (!f.requestedAs.every((e) => Array.isArray(e) && isInt(e[0]) && typeof e[1] === 'string')) return undefined;
+      const probe = f.subsetProbe;
+      if (probe !== undefined && (typeof probe.bytes !== 'string' || !isCodePoints(probe.glyphs))) return undefined;
       payloads = new Map();
-      faces.push({ file: f.file, requestedAs: f.requestedAs, words: new LazyWords(payloads) });
+      faces.push({
+        file: f.file,
+        requestedAs: f.requestedAs,
+        words: new LazyWords(payloads),
+        ...(probe ? { subsetProbe: { bytes: Buffer.from(probe.bytes, 'base64'), glyphs: probe.glyphs } } : {}),
+      });
       continue;
     }
     const tab = line.indexOf('\t');
@@ -158,7 +172,11 @@ function parseBody(body: string): StoredFace[] | undefined {
 function serializeBody(faces: readonly PlainFace[]): string {
   const lines: string[] = [];
   for (const f of faces) {
-    lines.push(JSON.stringify({ file: f.file, requestedAs: f.requestedAs }));
+    const probe: EncodedProbe | undefined = f.subsetProbe && {
+      bytes: Buffer.from(f.subsetProbe.bytes).toString('base64'),
+      glyphs: f.subsetProbe.glyphs,
+    };
+    lines.push(JSON.stringify({ file: f.file, requestedAs: f.requestedAs, ...(probe ? { subsetProbe: probe } : {}) }));
     for (const w of f.words) lines.push(encodeWord(w));
   }
   return `${lines.join('\n')}\n`;
