@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { detectDelimiter, parsePlainCsvRecords } from '../src/core/letters/parse-csv.js';
 import { EXAMPLE_DATA } from './helpers/cli.js';
+import { random } from './helpers/random.js';
 
 function csvParse(text: string, delimiter: ';' | ','): string[][] | string {
   try {
@@ -21,18 +22,6 @@ function csvParse(text: string, delimiter: ';' | ','): string[][] | string {
   } catch (err) {
     return (err as { code?: string }).code ?? 'error';
   }
-}
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('parsePlainCsvRecords', () => {

@@ -12,6 +12,7 @@ import {
   type TtfSubset,
   writeSubsetDirectly,
 } from '../src/adapters/letters/pdf-subset.js';
+import { random } from './helpers/random.js';
 
 interface Font {
   numGlyphs: number;
@@ -22,17 +23,6 @@ interface Font {
 const fontkit = createRequire(createRequire(PDFMAKE_JSON).resolve('pdfkit'))('fontkit') as {
   create(data: Uint8Array): Font;
 };
-
-/** A small seeded generator, so a failing set can be reproduced. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Where each composite glyph (numberOfContours < 0) starts and how long it is, read from the font file. */
 function compositeStarts(data: Buffer): Map<number, { start: number; length: number }> {

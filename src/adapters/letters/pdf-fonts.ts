@@ -161,6 +161,21 @@ function cmapAmbiguousGlyphs(font: FontkitFont): Set<number> {
   return ambiguous;
 }
 
+/**
+ * Records that glyph `id` was requested with the code point sequence `key`.
+ * Reached from a second sequence, it is MANY: words with it can no longer be
+ * shared, and the shared words are dropped (they may contain it).
+ */
+function noteRequest(face: Face, id: number, key: string): void {
+  const before = face.requestedAs.get(id);
+  if (before === undefined) face.requestedAs.set(id, key);
+  else if (before !== key && before !== MANY) {
+    face.requestedAs.set(id, MANY);
+    face.words.clear();
+    face.widths.clear();
+  }
+}
+
 /** Replaces getGlyph on a shared font: inside a shaping context, glyphs carry that context's code points. */
 function hookGetGlyph(face: Face): void {
   const font = face.font;
@@ -168,16 +183,7 @@ function hookGetGlyph(face: Face): void {
   font.getGlyph = (id: number, codePoints: number[] = []): Glyph | null => {
     const ctx = shaping;
     if (!ctx || ctx.face !== face) return base(id, codePoints);
-    const key = codePoints.join(',');
-    const before = face.requestedAs.get(id);
-    if (before === undefined) face.requestedAs.set(id, key);
-    else if (before !== key && before !== MANY) {
-      // Reached from a second code point sequence: words with this glyph can
-      // no longer be shared; drop the shared words (they may contain it).
-      face.requestedAs.set(id, MANY);
-      face.words.clear();
-      face.widths.clear();
-    }
+    noteRequest(face, id, codePoints.join(','));
     const known = ctx.views.get(id);
     if (known !== undefined) return known;
     let cps = ctx.assigned.get(id);
@@ -241,8 +247,8 @@ function ensureFaces(): Map<string, Face> {
 // The shared words as plain data, for the shaping cache kept beside the
 // letters (shaping-cache.ts). Taking them in is the same as having shaped
 // them earlier in this process: the runs and first requests are what
-// layoutCached stored, and requestedAs is merged the way hookGetGlyph merges
-// a new request (a glyph reached from two code point sequences is MANY, and
+// layoutCached stored, and requestedAs is merged as a new request is
+// (noteRequest: a glyph reached from two code point sequences is MANY, and
 // then no word with it is shared).
 
 /** Words shared since the faces were loaded or last exported (what a cache file would gain). */
@@ -282,15 +288,7 @@ export function importSharedWords(stored: readonly StoredFace[]): number {
   for (const sf of stored) {
     const face = loaded.get(sf.file);
     if (!face) continue;
-    for (const [id, key] of sf.requestedAs) {
-      const before = face.requestedAs.get(id);
-      if (before === undefined) face.requestedAs.set(id, key);
-      else if (before !== key && before !== MANY) {
-        face.requestedAs.set(id, MANY);
-        face.words.clear();
-        face.widths.clear();
-      }
-    }
+    for (const [id, key] of sf.requestedAs) noteRequest(face, id, key);
     face.stored = sf.words;
     if (sf.subsetProbe) rememberSubsetProbe(face.font, sf.subsetProbe);
     count += sf.words.size;
