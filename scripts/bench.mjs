@@ -22,6 +22,12 @@
 // fsync. Rounds alternate (kommunebrev, Chromium, kommunebrev, …) and the
 // median of each is compared.
 //
+// The shaping cache: kommunebrev's renders go to a new out folder each time,
+// so they start from the build's seed (dist/shaping-seed.json, the example
+// letters' words), as a first render of any data does. `render --kommune` and
+// the whole render are also timed with KOMMUNEBREV_SHAPING_CACHE=0 (every word
+// shaped by fontkit) and printed beside, so both figures are on record.
+//
 //   npm run bench                     all of it (the 10,000-letter run takes minutes)
 //   BENCH_SCALE=2000 npm run bench    a smaller scale run (0: none)
 //   BENCH_ROUNDS=5 npm run bench      more rounds for the side-by-side figures
@@ -85,14 +91,22 @@ console.log(
 {
   const kommuneOut = tmp('kommune');
   const kode = letters.find((l) => l.kommune.kode === '173')?.kommune.kode ?? letters[0].kommune.kode;
-  const runs = { node: [], help: [], check: [], kommune: [] };
+  const runs = { node: [], help: [], check: [], kommune: [], kommuneNoCache: [] };
+  const noCacheOut = tmp('kommune-nocache');
   for (let r = 0; r < ROUNDS + 2; r++) {
     runs.node.push(timeProcess(['-e', '0']));
     runs.help.push(timeProcess([CLI, '--help']));
     runs.check.push(timeProcess([CLI, 'check', '--data', DATA]));
     runs.kommune.push(timeProcess([CLI, 'render', '--data', DATA, '--out', kommuneOut, '--kommune', kode]));
+    // The same without the shaping cache and its seed (every word shaped by fontkit).
+    runs.kommuneNoCache.push(
+      timeProcess([CLI, 'render', '--data', DATA, '--out', noCacheOut, '--kommune', kode], {
+        KOMMUNEBREV_SHAPING_CACHE: '0',
+      }),
+    );
   }
   rmSync(kommuneOut, { recursive: true, force: true });
+  rmSync(noCacheOut, { recursive: true, force: true });
   const base = median(runs.node);
   console.log('\n1. Opstart (median, proces for proces skiftevis):');
   console.log(`  node -e 0: ${fmt(base, 0)} ms`);
@@ -104,6 +118,9 @@ console.log(
   );
   console.log(
     `  kommunebrev render --kommune ${kode}: ${fmt(median(runs.kommune), 0)} ms = ${fmt(median(runs.kommune) / base, 2)} × node -e 0   (mål ≤ 6)`,
+  );
+  console.log(
+    `    uden ordcache (KOMMUNEBREV_SHAPING_CACHE=0): ${fmt(median(runs.kommuneNoCache), 0)} ms = ${fmt(median(runs.kommuneNoCache) / base, 2)} × node -e 0`,
   );
 }
 
@@ -166,6 +183,7 @@ async function chromiumRunner() {
   const browser = await chromiumRunner();
   const ours = [];
   const oursCpu = [];
+  const oursNoCache = [];
   const theirs = [];
   let chromiumBytes = 0;
   for (let r = 0; r < ROUNDS; r++) {
@@ -174,6 +192,10 @@ async function chromiumRunner() {
     ours.push(run.ms);
     if (run.cpu !== undefined) oursCpu.push(run.cpu);
     rmSync(out, { recursive: true, force: true });
+    // The same render without the shaping cache and its seed: every word shaped by fontkit.
+    const cold = tmp('render-nocache');
+    oursNoCache.push(timeProcess([CLI, 'render', '--data', DATA, '--out', cold], { KOMMUNEBREV_SHAPING_CACHE: '0' }));
+    rmSync(cold, { recursive: true, force: true });
     if (browser) {
       const c = await browser.printAll();
       theirs.push(c.ms);
@@ -196,6 +218,10 @@ async function chromiumRunner() {
       `  Chromium page.pdf af de samme ${n} breve som HTML (opstart af browser ikke medregnet): ${fmt(c / 1000, 2)} s = ${fmt(c / n)} ms pr. brev, ${fmt(chromiumBytes / n / 1024)} KiB pr. PDF`,
     );
     console.log(`  kommunebrev er ${fmt(c / o, 2)} × hurtigere end Chromium   (mål ≥ 4)`);
+    const oc = median(oursNoCache);
+    console.log(
+      `    uden ordcache (KOMMUNEBREV_SHAPING_CACHE=0): ${fmt(oc / 1000, 2)} s = ${fmt(c / oc, 2)} × hurtigere end Chromium`,
+    );
   } else {
     console.log(`  Chromium mangler (${CHROMIUM}); sammenligningen er sprunget over.`);
   }
