@@ -6,17 +6,19 @@
 // date-fns). One bundle with split chunks for the lazily imported commands
 // cut `check` from ~270 to ~200 ms (issue 11; `npm run bench` measures it).
 //
-// pdfmake, pdfkit and fontkit are in the bundle too, in the chunk only
-// `render` and the render worker load (`check` and `--help` do not): loaded
+// pdfmake, pdfkit and fontkit are in the bundle too, as the PDF engine
+// (pdf-engine.cjs, see below), which only `render` and the render worker
+// load (`check` and `--help` do not): loaded
 // from node_modules they were ~60 files through Node's CommonJS loader plus
 // brotli's decoder building its dictionary (~18 ms), together ~35 ms more per
 // process than from the bundle (render-worker.js start, pdfmake and fonts
 // loaded: 184 against 220 ms wall, 219 against 263 ms CPU, medians of 15
 // alternating runs). Three plugins below keep their behaviour:
-// - pdfmakeModulesInBundle: the hooks (pdf-fonts.ts, pdfkit-writes.ts, ...)
-//   must patch the very modules pdfmake uses; they get them through
-//   pdfmake-modules.ts, which here becomes static requires of the same files,
-//   so each is in the bundle once (render-pdf.ts checks it on the first letter);
+// - pdfmakeModulesInBundle and engineEntry: the hooks (pdf-fonts.ts,
+//   pdfkit-writes.ts, ...) must patch the very modules pdfmake uses; they get
+//   them through pdfmake-modules.ts, which here hands out the engine's static
+//   requires of the same files, so each is in the bundle once (render-pdf.ts
+//   checks it on the first letter);
 // - noBrotli: brotli (WOFF2 fonts only) left out;
 // - installedDirname: pdfkit reads its AFM files and the sRGB ICC profile
 //   (PDF/A) through __dirname; it gets the folder it is installed in.
@@ -27,6 +29,14 @@
 //   pdfmake and pdfkit load at start and no letter uses, are loaded from
 //   node_modules on first use (render-worker.js start with the tries
 //   184 -> 136 ms CPU, medians of 15 alternating runs).
+// The engine is one CommonJS file of its own, not an ES module chunk, so that
+// pdf-engine-loader.ts can run it as a vm.Script with V8's code cache
+// (pdf-engine.cache, made by scripts/engine-cache.mjs after rendering example
+// letters, so lazily compiled functions are in it): Node 20 compiled the
+// 1.6 MB from source in every process and thread (Node 22's
+// module.enableCompileCache does not exist here). `render --kommune 173`
+// 579 -> 565 ms CPU, 460 -> 448 ms wall; a full render 3777 -> 3594 ms CPU
+// (each helper thread loads the engine too); medians of 9-11 alternating runs.
 // The hooks' checks read pdfmake's and pdfkit's function source: esbuild
 // prints strings in double quotes and may number a name that another module
 // of the chunk also has (LEADING2); the checks allow for both, and fail loudly
@@ -97,25 +107,54 @@ const modulesJs = await import(pathToFileURL(modulesFile).href);
 if (Object.keys(modulesJs).sort().join() !== 'pdfmakeModule,pdfmakeModulePaths') {
   throw new Error(`${modulesFile}: exports changed; update the pdfmake-in-bundle plugin in scripts/bundle.mjs`);
 }
+const engineLoader = join(root, 'dist', 'adapters', 'letters', 'pdf-engine-loader.js');
 const pdfmakeModulesInBundle = {
   name: 'pdfmake-modules-in-bundle',
   setup(b) {
     b.onLoad({ filter: /[\\/]pdfmake-modules\.js$/ }, (args) => {
       if (args.path !== modulesFile) return undefined;
-      const loaders = Object.entries(modulesJs.pdfmakeModulePaths()).map(
-        ([name, path]) => `  ${name}: () => require(${JSON.stringify(path)}),`,
-      );
       return {
         contents: [
           '// Made by scripts/bundle.mjs from src/adapters/letters/pdfmake-modules.ts.',
-          `const modules = {\n${loaders.join('\n')}\n};`,
+          `import { pdfEngine } from ${JSON.stringify(engineLoader)};`,
           'export function pdfmakeModule(name) {',
-          '  return modules[name]();',
+          '  return pdfEngine().exports.modules[name]();',
           '}',
         ].join('\n'),
         loader: 'js',
       };
     });
+    // render-pdf.ts' `import pdfmake from 'pdfmake'`: the engine's pdfmake, the one the hooks patch.
+    b.onResolve({ filter: /^pdfmake$/ }, () => ({ path: 'pdfmake', namespace: 'engine-pdfmake' }));
+    b.onLoad({ filter: /.*/, namespace: 'engine-pdfmake' }, () => ({
+      contents: `import { pdfEngine } from ${JSON.stringify(engineLoader)};\nexport default pdfEngine().exports.pdfmake;`,
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
+// The engine's entry: pdfmake's main file and the modules pdfmakeModule(name)
+// hands out, each a static require of the very file pdfmake (or pdfkit)
+// requires, so esbuild includes that file once and both get the same object.
+const pdfmakeMain = createRequire(join(root, 'dist', 'adapters', 'letters', 'render-pdf.js')).resolve('pdfmake');
+const engineEntry = {
+  name: 'engine-entry',
+  setup(b) {
+    b.onResolve({ filter: /^kommunebrev-pdf-engine$/ }, () => ({ path: 'pdf-engine', namespace: 'engine-entry' }));
+    b.onLoad({ filter: /.*/, namespace: 'engine-entry' }, () => ({
+      contents: [
+        '// Made by scripts/bundle.mjs: what src/adapters/letters/pdf-engine-loader.ts loads.',
+        `exports.pdfmake = require(${JSON.stringify(pdfmakeMain)});`,
+        'exports.modules = {',
+        ...Object.entries(modulesJs.pdfmakeModulePaths()).map(
+          ([name, path]) => `  ${name}: () => require(${JSON.stringify(path)}),`,
+        ),
+        '};',
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'js',
+    }));
   },
 };
 
@@ -174,32 +213,43 @@ const installedDirname = {
   },
 };
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: ['dist/cli.js', 'dist/adapters/letters/render-worker.js', 'dist/adapters/letters/email-worker.js'],
-  // cli.js and the workers side by side: render-pool finds them as ./render-worker.js and ./email-worker.js.
-  entryNames: '[name]',
   outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: [
+    'dist/cli.js',
+    'dist/adapters/letters/render-worker.js',
+    'dist/adapters/letters/email-worker.js',
+    'dist/adapters/letters/pdf-engine-build.js',
+  ],
+  // cli.js and the workers side by side: render-pool finds them as ./render-worker.js and ./email-worker.js.
+  entryNames: '[name]',
+  splitting: true,
+  format: 'esm',
   external: ['@e965/xlsx'],
   // Bundled CommonJS (handlebars, commander) may require Node's own modules;
   // an ES module has no `require`, so each chunk gets one.
   banner: {
     js: "import { createRequire as __kbCreateRequire } from 'node:module'; const __kbChunkUrl = import.meta.url; const require = __kbCreateRequire(__kbChunkUrl);",
   },
-  legalComments: 'none',
-  plugins: [
-    handlebarsWithoutSourceMaps,
-    zodEnglishOnly,
-    pdfmakeModulesInBundle,
-    noBrotli,
-    installedDirname,
-    tries,
-    lazyUnused(outdir),
-  ],
-  logLevel: 'warning',
+  plugins: [handlebarsWithoutSourceMaps, zodEnglishOnly, pdfmakeModulesInBundle, installedDirname],
+});
+// The PDF engine: pdfmake, pdfkit, fontkit and what they require, one
+// CommonJS file that pdf-engine-loader.ts runs with V8's code cache
+// (pdf-engine.cache, made by scripts/engine-cache.mjs).
+await build({
+  ...common,
+  entryPoints: { 'pdf-engine': 'kommunebrev-pdf-engine' },
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  banner: { js: "var __kbChunkUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [engineEntry, noBrotli, installedDirname, tries, lazyUnused(outdir)],
 });

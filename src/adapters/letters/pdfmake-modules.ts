@@ -8,12 +8,14 @@
 // here from the installed file that pdfmake (or pdfkit, for fontkit) itself
 // requires, so Node's module cache hands back pdfmake's own object.
 //
-// In the bundle, scripts/bundle.mjs bundles pdfmake, pdfkit and fontkit too
-// (loading them from one file saved ~35 ms per process) and replaces this
-// file by one whose pdfmakeModule requires the same files by path (taken from
-// pdfmakeModulePaths at build time), so esbuild includes each file once and
-// pdfmake's own requires reach that one. render-pdf.ts checks on the first
-// letter that pdfmake's document is made of the classes the hooks patched.
+// In the bundle, scripts/bundle.mjs bundles pdfmake, pdfkit and fontkit too,
+// as the engine (dist/bundle/pdf-engine.cjs, one CommonJS file loaded with
+// V8's code cache by pdf-engine-loader.ts), and replaces this file by one
+// whose pdfmakeModule returns the engine's require of the same files (taken
+// from pdfmakeModulePaths at build time), so esbuild includes each file once
+// and pdfmake's own requires reach that one; render-pdf.ts' `pdfmake` is the
+// engine's too. render-pdf.ts checks on the first letter that pdfmake's
+// document is made of the classes the hooks patched.
 import { createRequire } from 'node:module';
 
 const requireHere = createRequire(import.meta.url);
