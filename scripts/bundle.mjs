@@ -35,8 +35,8 @@
 // letters, so lazily compiled functions are in it): Node 20 compiled the
 // 1.6 MB from source in every process and thread (Node 22's
 // module.enableCompileCache does not exist here). `render --kommune 173`
-// 579 -> 565 ms CPU, 460 -> 448 ms wall; a full render 3777 -> 3594 ms CPU
-// (each helper thread loads the engine too); medians of 9-11 alternating runs.
+// 468 -> 455 ms CPU, 384 -> 365 ms wall (medians of 11 alternating runs; a
+// first round 579 -> 565 ms CPU); a full render unchanged within the noise.
 // The hooks' checks read pdfmake's and pdfkit's function source: esbuild
 // prints strings in double quotes and may number a name that another module
 // of the chunk also has (LEADING2); the checks allow for both, and fail loudly
