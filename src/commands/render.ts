@@ -131,12 +131,12 @@ export async function renderLoaded(
         );
       }
     }
-    await writeManifest(staging, manifest);
     // Letters may already have been sent from this folder: keep their status on
     // the page, and remind the user that re-rendering does not re-send.
     const journal = await readJournal(dir);
     const sendStatus = journal.exists ? foldJournal(journal.entries) : undefined;
-    await writePreview(staging, manifest, sendStatus, [], dir);
+    // Both into the staging folder, so at once: their fsyncs need not wait for each other.
+    await Promise.all([writeManifest(staging, manifest), writePreview(staging, manifest, sendStatus, [], dir)]);
     if (sendStatus && sendStatus.size > 0) {
       notes.push(
         `Bemærk: ${countText(sendStatus.size, 'kommune', 'kommuner')} har allerede en afsendelse i journalen. Breve, der er sendt, sendes ikke igen automatisk; se »kommunebrev status --out ${opts.out}«.`,

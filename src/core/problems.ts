@@ -18,11 +18,20 @@ export function warningsOf(problems: readonly Problem[]): Problem[] {
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   return [...problems].sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      compareText(a.file, b.file) ||
       (a.row ?? 0) - (b.row ?? 0) ||
-      (a.column ?? '').localeCompare(b.column ?? '') ||
+      compareText(a.column ?? '', b.column ?? '') ||
       (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
   );
+}
+
+/**
+ * localeCompare, asked only when the texts differ: the first localeCompare of
+ * a process sets up ICU's collation (~5 ms), and problems mostly share their
+ * file (equal texts compare as 0 either way).
+ */
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a.localeCompare(b);
 }
 
 /** Line breaks and control characters made visible: an ESC or a bidi override must not reach the terminal. */

@@ -81,7 +81,8 @@ async function finishSwap(dir: string): Promise<string[]> {
   }
   // The preview page last: until it is in place, the page says the swap is unfinished.
   if (staged.has(PREVIEW_FILE)) {
-    await syncDir(dir);
+    // The renames above are already on disk; only removals since need another fsync first.
+    if (removed.length > 0) await syncDir(dir);
     await rename(join(staging, PREVIEW_FILE), join(dir, PREVIEW_FILE));
     killPoint();
   }

@@ -99,7 +99,10 @@ export async function ensureDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
 }
 
-export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
-  await writeFileAtomic(join(dir, MANIFEST_FILE), serializeManifest(manifest));
-  await syncDir(dir);
+/**
+ * Writes manifest.json into render's staging folder. The folder is not
+ * fsynced here: commitRender fsyncs it before the commit point (render-swap.ts).
+ */
+export async function writeManifest(staging: string, manifest: Manifest): Promise<void> {
+  await writeFileAtomic(join(staging, MANIFEST_FILE), serializeManifest(manifest));
 }

@@ -74,6 +74,7 @@ export async function writePreview(
   }
   const path = join(dir, PREVIEW_FILE);
   await writeFileAtomic(path, renderPreviewHtml(templates, manifest, sendStatus, folderProblems));
-  await syncDir(dir);
+  // Into a render's staging folder (`live` given), commitRender fsyncs the folder before the commit point.
+  if (live === undefined) await syncDir(dir);
   return path;
 }
