@@ -142,7 +142,7 @@ export async function renderLoaded(
         `Bemærk: ${countText(sendStatus.size, 'kommune', 'kommuner')} har allerede en afsendelse i journalen. Breve, der er sendt, sendes ikke igen automatisk; se »kommunebrev status --out ${opts.out}«.`,
       );
     }
-    const removed = await commitRender(dir);
+    const removed = await commitRender(dir, manifest);
     await writeShapingCache(dir);
     if (removed.length > 0)
       notes.push(

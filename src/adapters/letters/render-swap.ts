@@ -15,7 +15,7 @@
 // moved or removed: only the render's own files are.
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LETTER_FILE, MANIFEST_FILE, parseManifest } from '../../core/letters/manifest.js';
+import { LETTER_FILE, MANIFEST_FILE, parseManifest, type Manifest } from '../../core/letters/manifest.js';
 import { emailPageFile, PREVIEW_FILE } from '../../core/preview/render-preview.js';
 import { PREVIEW_TEMPLATES_DIR } from '../preview/read-preview-templates.js';
 import { acquireRenderLock, inspectRenderLock, RENDER_LOCK_FILE, type RenderLockHolder } from './render-lock.js';
@@ -38,23 +38,23 @@ export async function startStaging(dir: string): Promise<string> {
   return staging;
 }
 
-/** The commit point, then the swap. Returns the files removed because no letter names them any more. */
-export async function commitRender(dir: string): Promise<string[]> {
+/** The commit point, then the swap (`manifest`: the one just staged). Returns the files removed because no letter names them any more. */
+export async function commitRender(dir: string, manifest: Manifest): Promise<string[]> {
   const staging = join(dir, STAGING_DIR);
   await syncDir(staging);
   await writeFileAtomic(join(staging, COMMIT_FILE), `${JSON.stringify({ committed: true })}\n`);
   await syncDir(staging);
-  return finishSwap(dir);
+  return finishSwap(dir, manifest);
 }
 
-/** Renames the staged files into place (idempotent: a file already moved is skipped) and removes the staging folder. */
-async function finishSwap(dir: string): Promise<string[]> {
+/**
+ * Renames the staged files into place (idempotent: a file already moved is skipped) and removes the staging folder.
+ * `committed` is the manifest the render just staged; finishing a killed render reads it from the folder.
+ */
+async function finishSwap(dir: string, committed?: Manifest): Promise<string[]> {
   const staging = join(dir, STAGING_DIR);
   const staged = new Set(await readdir(staging));
-  const manifestPath = staged.has(MANIFEST_FILE) ? join(staging, MANIFEST_FILE) : join(dir, MANIFEST_FILE);
-  const parsed = parseManifest(await readFile(manifestPath, 'utf8'));
-  if (!parsed.ok) throw new Error(`${manifestPath} ${parsed.message}`);
-  const manifest = parsed.manifest;
+  const manifest = committed ?? (await readStagedManifest(dir, staged));
 
   // index.html is moved last; while it is still staged, the swap is unfinished.
   if (staged.has(PREVIEW_FILE)) {
@@ -89,6 +89,14 @@ async function finishSwap(dir: string): Promise<string[]> {
   await syncDir(dir);
   await rm(staging, { recursive: true, force: true });
   return removed.filter((f) => !f.endsWith('.email.html'));
+}
+
+/** The manifest of a committed render: staged, or already moved into place. */
+async function readStagedManifest(dir: string, staged: ReadonlySet<string>): Promise<Manifest> {
+  const manifestPath = staged.has(MANIFEST_FILE) ? join(dir, STAGING_DIR, MANIFEST_FILE) : join(dir, MANIFEST_FILE);
+  const parsed = parseManifest(await readFile(manifestPath, 'utf8'));
+  if (!parsed.ok) throw new Error(`${manifestPath} ${parsed.message}`);
+  return parsed.manifest;
 }
 
 export type Settled =
