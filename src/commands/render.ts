@@ -97,7 +97,8 @@ export async function renderLoaded(
     // untouched until commitRender swaps the whole new one in.
     const staging = await startStaging(dir);
     await readShapingCache(dir);
-    written = await writeLetters(io, dir, staging, letters, loaded);
+    const pagesWritten = new Set<string>();
+    written = await writeLetters(io, { live: dir, staging, pages: pagesWritten }, letters, loaded);
 
     const withCases = new Set(data.cases.map((c) => c.kommunekode));
     let manifest: Manifest = {
@@ -136,7 +137,10 @@ export async function renderLoaded(
     const journal = await readJournal(dir);
     const sendStatus = journal.exists ? foldJournal(journal.entries) : undefined;
     // Both into the staging folder, so at once: their fsyncs need not wait for each other.
-    await Promise.all([writeManifest(staging, manifest), writePreview(staging, manifest, sendStatus, [], dir)]);
+    await Promise.all([
+      writeManifest(staging, manifest),
+      writePreview(staging, manifest, sendStatus, [], { live: dir, written: pagesWritten }),
+    ]);
     if (sendStatus && sendStatus.size > 0) {
       notes.push(
         `Bemærk: ${countText(sendStatus.size, 'kommune', 'kommuner')} har allerede en afsendelse i journalen. Breve, der er sendt, sendes ikke igen automatisk; se »kommunebrev status --out ${opts.out}«.`,
@@ -166,11 +170,14 @@ export async function renderLoaded(
   return EXIT_OK;
 }
 
-/** Renders the letters and writes each one's PDF, .eml and email page into the staging folder (`live` is the barometer folder). */
+/**
+ * Renders the letters and writes each one's PDF, .eml and email page into
+ * the staging folder (`live` is the barometer folder); adds each page's file
+ * name to `pages`.
+ */
 async function writeLetters(
   io: Io,
-  live: string,
-  staging: string,
+  { live, staging, pages }: { live: string; staging: string; pages: Set<string> },
   letters: LetterSource,
   loaded: LoadedBarometer,
 ): Promise<ManifestLetter[]> {
@@ -206,7 +213,7 @@ async function writeLetters(
       Promise.all([
         writeLetterFile(staging, pdfFile.file, pdf),
         writeLetterFile(staging, emlFile.file, eml),
-        writeEmailPage(staging, data.barometer, letter, live),
+        writeEmailPage(staging, data.barometer, letter, live).then((page) => pages.add(page)),
       ]).then(() => tick(++done, model.kommune.navn)),
     );
   });

@@ -32,49 +32,61 @@ function safePageFile(letter: ManifestLetter): string {
   return file;
 }
 
+/** When writePreview writes into a render's staging folder: the live folder, and the pages already staged. */
+export interface StagingPages {
+  live: string;
+  /** Email page files writeEmailPage staged (or found the same in `live`) for this render's letters. */
+  written: ReadonlySet<string>;
+}
+
 /**
  * Stages one letter's email page as soon as render has written the letter, so
  * that its fsync overlaps with rendering the next letter instead of waiting
- * at the end (writePreview then finds it staged). Skipped when `live` has it.
+ * at the end (writePreview leaves it). Skipped when `live` has it. Returns the page's file name.
  */
 export async function writeEmailPage(
   dir: string,
   barometer: Pick<Manifest['barometer'], 'titel'>,
   letter: ManifestLetter,
   live?: string,
-): Promise<void> {
+): Promise<string> {
   const html = renderEmailPageHtml(await readPreviewTemplates(), { barometer }, letter);
-  await writeIfChanged(dir, safePageFile(letter), html, live);
+  const file = safePageFile(letter);
+  await writeIfChanged(dir, file, html, live);
+  return file;
 }
 
 /**
  * Writes index.html and the email pages; removes email pages of letters no
  * longer in the manifest. Returns the path of index.html. A render writes
- * into its staging folder and names the live folder as `live`: an email page
- * the live folder already has word for word is not staged again (the swap
- * keeps every page the manifest names; render-swap.ts). That spares a
- * `render --kommune` writing and fsyncing ~100 unchanged pages.
+ * into its staging folder and names the live folder (`staging.live`): an
+ * email page the live folder already has word for word is not staged again
+ * (the swap keeps every page the manifest names; render-swap.ts), which
+ * spares a `render --kommune` writing and fsyncing ~100 unchanged pages; and
+ * pages it staged while writing the letters are left as they are.
  */
 export async function writePreview(
   dir: string,
   manifest: Manifest,
   sendStatus?: SendStatusMap,
   folderProblems: readonly string[] = [],
-  live?: string,
+  staging?: StagingPages,
 ): Promise<string> {
   const templates = await readPreviewTemplates();
   const pages = new Set<string>();
   // The names come from the manifest: never let one point outside the folder.
   for (const letter of manifest.letters) pages.add(safePageFile(letter));
-  await forEachLimited(manifest.letters, PARALLEL_WRITES, (letter) =>
-    writeIfChanged(dir, emailPageFile(letter), renderEmailPageHtml(templates, manifest, letter), live),
+  // Pages render has just staged for this manifest's letters (writeEmailPage) are not made again.
+  const pending = manifest.letters.filter((letter) => !staging?.written.has(emailPageFile(letter)));
+  await forEachLimited(pending, PARALLEL_WRITES, (letter) =>
+    writeIfChanged(dir, emailPageFile(letter), renderEmailPageHtml(templates, manifest, letter), staging?.live),
   );
   for (const name of await readdir(dir)) {
     if (name.endsWith('.email.html') && LETTER_FILE.test(name) && !pages.has(name)) await rm(join(dir, name));
   }
   const path = join(dir, PREVIEW_FILE);
   await writeFileAtomic(path, renderPreviewHtml(templates, manifest, sendStatus, folderProblems));
-  // Into a render's staging folder (`live` given), commitRender fsyncs the folder before the commit point.
-  if (live === undefined) await syncDir(dir);
+  // Into a render's staging folder, commitRender fsyncs the folder before the commit point.
+  if (staging === undefined) await syncDir(dir);
   return path;
 }
