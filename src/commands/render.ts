@@ -9,7 +9,7 @@ import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
 import {
   ensureDir,
   letterFileInfo,
-  writeLetterFile,
+  writeFileAtomic,
   writeManifest,
   WritesInFlight,
 } from '../adapters/letters/write-output.js';
@@ -211,8 +211,8 @@ async function writeLetters(
     // for the end of a 98-letter render.
     await writes.add(
       Promise.all([
-        writeLetterFile(staging, pdfFile.file, pdf),
-        writeLetterFile(staging, emlFile.file, eml),
+        writeFileAtomic(join(staging, pdfFile.file), pdf),
+        writeFileAtomic(join(staging, emlFile.file), eml),
         writeEmailPage(staging, data.barometer, letter, live).then((page) => pages.add(page)),
       ]).then(() => tick(++done, model.kommune.navn)),
     );
