@@ -301,7 +301,11 @@ function takeStored(face: Face, text: string): SharedWord | undefined {
   const w = face.stored?.get(text);
   if (!w || !shareable(face, w.firstRequests)) return undefined;
   const run: GlyphRun = runOfPlainWord(w);
-  const shared = { run, firstRequests: w.firstRequests };
+  return keepShared(face, text, { run, firstRequests: w.firstRequests });
+}
+
+/** Adds a word to the face's shared words (bounded: beyond MAX_SHARED_WORDS they start over). */
+function keepShared(face: Face, text: string, shared: SharedWord): SharedWord {
   if (face.words.size >= MAX_SHARED_WORDS) face.words.clear();
   face.words.set(text, shared);
   return shared;
@@ -410,9 +414,7 @@ function decorate(ef: EmbeddedFont, face: Face): void {
       const ctx: ShapingContext = { face, assigned: new Map(), views: new Map(), requests: [] };
       const run = shapeIn(ef, ctx, text);
       if (shareable(face, ctx.requests)) {
-        shared = { run, firstRequests: ctx.requests };
-        if (face.words.size >= MAX_SHARED_WORDS) face.words.clear();
-        face.words.set(text, shared);
+        shared = keepShared(face, text, { run, firstRequests: ctx.requests });
         wordsAdded++;
       }
     }
