@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { readManifestFile } from '../adapters/letters/read-output.js';
 import { acquireRenderLock } from '../adapters/letters/render-lock.js';
-import { renderLetters, type LetterSource } from '../adapters/letters/render-pool.js';
+import { planRenderThreads, renderLetters, type LetterSource } from '../adapters/letters/render-pool.js';
 import { commitRender, recoverRender, startStaging } from '../adapters/letters/render-swap.js';
 import { readShapingCache, writeShapingCache } from '../adapters/letters/shaping-cache.js';
 import { inspectLock, readJournal } from '../adapters/send/send-journal.js';
@@ -96,7 +96,8 @@ export async function renderLoaded(
     // Everything new goes to the staging folder; the folder's render is
     // untouched until commitRender swaps the whole new one in.
     const staging = await startStaging(dir);
-    await readShapingCache(dir);
+    // The cache is the main thread's: helper threads (large batches) shape for themselves.
+    if (planRenderThreads(letters.length).mainRenders) await readShapingCache(dir);
     const pagesWritten = new Set<string>();
     written = await writeLetters(io, { live: dir, staging, pages: pagesWritten }, letters, loaded);
 
