@@ -78,9 +78,9 @@ export async function writePreview(
   for (const letter of manifest.letters) pages.add(safePageFile(letter));
   // Pages render has just staged for this manifest's letters (writeEmailPage) are not made again.
   const pending = manifest.letters.filter((letter) => !staging?.written.has(emailPageFile(letter)));
-  await forEachLimited(pending, PARALLEL_WRITES, (letter) =>
-    writeIfChanged(dir, emailPageFile(letter), renderEmailPageHtml(templates, manifest, letter), staging?.live),
-  );
+  await forEachLimited(pending, PARALLEL_WRITES, async (letter) => {
+    await writeEmailPage(dir, manifest.barometer, letter, staging?.live);
+  });
   for (const name of await readdir(dir)) {
     if (name.endsWith('.email.html') && LETTER_FILE.test(name) && !pages.has(name)) await rm(join(dir, name));
   }
