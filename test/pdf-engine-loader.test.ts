@@ -14,7 +14,7 @@ import { PDFMAKE_JSON } from '../src/adapters/letters/pdf-fonts.js';
 import { REPO } from './helpers/cli.js';
 
 const BUNDLE = join(REPO, 'dist', 'bundle');
-const LOADER = pathToFileURL(join(REPO, 'dist', 'adapters', 'letters', 'pdf-engine-loader.js')).href;
+const LOADER = pathToFileURL(join(REPO, 'dist', 'adapters', 'code-cache.js')).href;
 const ROBOTO = join(PDFMAKE_JSON, '..', 'fonts', 'Roboto');
 
 // Beside dist/bundle/, as deep below the project folder: pdfkit's __dirname is relative to the engine's place.
