@@ -125,7 +125,7 @@ describe('the build precompiled every shipped template', () => {
     expect(readdirSync(PRECOMPILED_TEMPLATES_DIR).sort()).toEqual(
       readdirSync(join(REPO, 'templates'), { withFileTypes: true })
         .filter((e) => e.isDirectory())
-        .map((e) => `${e.name}.js`)
+        .map((e) => `${e.name}.cjs`)
         .sort(),
     );
     const keys = (specs: PrecompiledTemplates) => Object.keys(specs).sort();

@@ -1,5 +1,5 @@
 // The template specs `npm run build` precompiled from templates/
-// (scripts/precompile-templates.mjs → dist/precompiled-templates/<folder>.js,
+// (scripts/precompile-templates.mjs → dist/precompiled-templates/<folder>.cjs,
 // one file per folder of templates/, so `check` loads only its letter
 // family's), loaded once per process. Specs are keyed by content
 // (src/core/handlebars-templates.ts), so one that no longer matches its
@@ -8,17 +8,20 @@
 // Handlebars' compiler is imported only when a template has no spec (a
 // template edited since the build, a folder the build did not see).
 //
-// JavaScript modules rather than JSON: V8 only pre-parses the spec functions
-// on import and compiles each on its first call, where JSON would need a
-// `new Function` (a full parse) per spec.
+// JavaScript rather than JSON: V8 only pre-parses the spec functions on
+// load and compiles each on its first call, where JSON would need a
+// `new Function` (a full parse) per spec. CommonJS loaded by `require`
+// rather than an ES module loaded by `import()`: the CLI runs as a script
+// with V8's code cache (code-cache.ts), and a script has no `import()`.
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from './project-root.js';
 import { allPrecompiled, type PrecompiledTemplates, type TemplateMaking } from '../core/handlebars-templates.js';
 
 export const PRECOMPILED_TEMPLATES_DIR = join(PROJECT_ROOT, 'dist', 'precompiled-templates');
 
 const loaded = new Map<string, Promise<PrecompiledTemplates>>();
+const requireHere = createRequire(import.meta.url);
 
 /**
  * The build's precompiled specs for the templates in templates/<folder>/;
@@ -30,13 +33,16 @@ export function readPrecompiledTemplates(folder: string): Promise<PrecompiledTem
   if (!/^[a-z0-9][a-z0-9-]*$/.test(folder)) return Promise.resolve({});
   let specs = loaded.get(folder);
   if (!specs) {
-    specs = import(pathToFileURL(join(PRECOMPILED_TEMPLATES_DIR, `${folder}.js`)).href).then(
-      (module: { default: PrecompiledTemplates }) => module.default,
-      (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ERR_MODULE_NOT_FOUND') return {};
-        throw err;
-      },
-    );
+    specs = new Promise<PrecompiledTemplates>((done) => {
+      const file = join(PRECOMPILED_TEMPLATES_DIR, `${folder}.cjs`);
+      try {
+        done(requireHere(file) as PrecompiledTemplates);
+      } catch (err) {
+        // Not built, or no templates/<folder>/: the templates are compiled at run time.
+        if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') done({});
+        else throw err;
+      }
+    });
     loaded.set(folder, specs);
   }
   return specs;
