@@ -3,8 +3,9 @@
 //
 // Why: Node 20 loads ES modules one file at a time (resolve, stat, read,
 // compile), and `check` alone loaded about 180 of them (95 from zod, 43 from
-// date-fns). One bundle with split chunks for the lazily imported commands
-// cut `check` from ~270 to ~200 ms (issue 11; `npm run bench` measures it).
+// date-fns). One bundle cut `check` from ~270 to ~200 ms (issue 11;
+// `npm run bench` measures it); the CLI is now one CommonJS file run with
+// V8's code cache (see the CLI's build below).
 //
 // pdfmake, pdfkit and fontkit are in the bundle too, as the PDF engine
 // (pdf-engine.cjs, see below), which only `render` and the render worker
@@ -222,15 +223,38 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
 };
+// The CLI: one CommonJS file, dist/bundle/app.cjs, which bin/kommunebrev.js
+// runs as a script with V8's code cache (src/adapters/code-cache.ts;
+// app.cache, made by scripts/app-cache.mjs). Node 20 gives ES modules no code
+// cache: as split ES module chunks the CLI compiled ~1 MB of source in every
+// run (`render --kommune 173`: ~21 ms of module compiling, and more of lazy
+// function compiling). As one script from the cache, `render --kommune 173`
+// went 319 -> 277 ms wall and `check` 137 -> 125 ms (medians of 11 and 9
+// alternating runs; node -e 0: 54 ms); `--help` 73 -> 80 ms, as the cache is
+// read whole. The commands' own modules are still initialised only when their
+// command runs (esbuild turns the lazy `import()` of a bundled module into a
+// deferred require), and a script cannot `import()` at all: the precompiled
+// templates are CommonJS, and @e965/xlsx is required.
+await build({
+  ...common,
+  entryPoints: { app: 'dist/cli.js' },
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  external: ['@e965/xlsx'],
+  define: { 'import.meta.url': '__kbChunkUrl' },
+  banner: { js: "var __kbChunkUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [handlebarsWithoutSourceMaps, zodEnglishOnly, pdfmakeModulesInBundle, installedDirname],
+});
+// The helper threads (render-worker.js, email-worker.js) and the build's
+// engine-cache entry: ES modules with shared chunks. render-pool.ts and
+// email-thread.ts find the workers beside app.cjs.
 await build({
   ...common,
   entryPoints: [
-    'dist/cli.js',
     'dist/adapters/letters/render-worker.js',
     'dist/adapters/letters/email-worker.js',
     'dist/adapters/letters/pdf-engine-build.js',
   ],
-  // cli.js and the workers side by side: render-pool finds them as ./render-worker.js and ./email-worker.js.
   entryNames: '[name]',
   splitting: true,
   format: 'esm',
@@ -242,6 +266,11 @@ await build({
   },
   plugins: [handlebarsWithoutSourceMaps, zodEnglishOnly, pdfmakeModulesInBundle, installedDirname],
 });
+// A dynamic import() left in the CLI would fail at run time (see above).
+const app = readFileSync(join(outdir, 'app.cjs'), 'utf8');
+if (/[^\w$.]import\(/.test(app.replace(/\/\/.*$/gm, ''))) {
+  throw new Error('dist/bundle/app.cjs contains import(): a script run from the code cache cannot import');
+}
 // The PDF engine: pdfmake, pdfkit, fontkit and what they require, one
 // CommonJS file that pdf-engine-loader.ts runs with V8's code cache
 // (pdf-engine.cache, made by scripts/engine-cache.mjs).

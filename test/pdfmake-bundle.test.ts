@@ -2,10 +2,13 @@
 // the bundle (src/adapters/letters/pdfmake-modules.ts, pdfmake-one-copy.ts,
 // scripts/bundle.mjs): the modules the hooks patch are the ones pdfmake's own
 // requires return; a document made with other copies is refused; the bundle
-// holds each file once, keeps brotli out and loads none of it for `check`.
-import { readdirSync, readFileSync } from 'node:fs';
+// holds each file once, keeps brotli out and loads none of it for `check` or `--help`.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fontData, PDFMAKE_JSON } from '../src/adapters/letters/pdf-fonts.js';
 import { pdfmakeModule, pdfmakeModulePaths, type PdfmakeModuleName } from '../src/adapters/letters/pdfmake-modules.js';
@@ -14,6 +17,8 @@ import { prepareRenderer } from '../src/adapters/letters/render-pdf.js';
 import { REPO } from './helpers/cli.js';
 
 const PDFMAKE_JS = join(dirname(PDFMAKE_JSON), 'js');
+const LOADER = pathToFileURL(join(REPO, 'dist', 'adapters', 'code-cache.js')).href;
+const APP = join(REPO, 'dist', 'bundle', 'app.cjs');
 const PDFKIT = createRequire(join(PDFMAKE_JS, 'PDFDocument.js')).resolve('pdfkit');
 
 describe('pdfmakeModule', () => {
@@ -119,29 +124,56 @@ describe('the bundle', () => {
     expect(all).not.toMatch(/^\s*var __dirname\d/m);
   });
 
-  it('loads no pdfmake for cli.js, check and --help (the chunks they import statically)', () => {
-    const staticImports = (file: string) =>
-      [...(text.get(file) ?? '').matchAll(/^(?:import|export)[^;]*? from "\.\/([^"]+)"/gms)].map((m) => m[1]!);
-    const reached = new Set<string>();
-    const visit = (file: string) => {
-      if (reached.has(file)) return;
-      reached.add(file);
-      staticImports(file).forEach(visit);
-    };
-    visit('cli.js');
-    const check = files.find((f) => f.startsWith('check-'));
-    expect(check).toBeDefined();
-    visit(check!);
-    expect(reached.size).toBeGreaterThan(2);
-    // The engine (pdf-engine.cjs, with pdfkit) is loaded by pdf-engine-loader.ts' chunk only.
-    const loadsEngine = (file: string) => text.get(file)?.includes('new URL("./pdf-engine.cjs", import.meta.url)');
-    for (const file of reached) {
-      expect(text.get(file), file).not.toContain('"node_modules/pdfkit/js/pdfkit.js"');
-      expect(loadsEngine(file), file).toBe(false);
+  // The CLI (app.cjs) holds the renderer's code, but loads the engine
+  // (pdf-engine.cjs: pdfmake, pdfkit, fontkit) only when a letter is rendered.
+  // Each command runs in a fresh node, which notes every file the process reads.
+  const ENGINE_PROBE = `
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const read = fs.readFileSync;
+let engine = false;
+fs.readFileSync = (file, ...rest) => {
+  if (String(file).endsWith('pdf-engine.cjs')) engine = true;
+  return read(file, ...rest);
+};
+syncBuiltinESMExports();
+const [loader, app, ...args] = process.argv.slice(1);
+const { main } = (await import(loader)).loadWithCodeCache(app).exports;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = process.stderr.write = () => true;
+const code = await main(['node', 'kommunebrev', ...args]);
+write(JSON.stringify({ code, engine }));
+`;
+  const engineRead = (...args: string[]) => {
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', ENGINE_PROBE, '--', LOADER, APP, ...args],
+      {
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
+    return JSON.parse(out.toString()) as { code: number; engine: boolean };
+  };
+  const DATA = join(REPO, 'data', '2023-ledsagelse');
+
+  it.each([[['--help']], [['check', '--data', DATA]]])('loads no pdfmake for %j', (args) => {
+    expect(engineRead(...args)).toEqual({ code: 0, engine: false });
+  });
+
+  it('loads the engine for render', () => {
+    const out = mkdtempSync(join(tmpdir(), 'kb-engine-'));
+    try {
+      expect(engineRead('render', '--data', DATA, '--out', out, '--kommune', '173')).toEqual({ code: 0, engine: true });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  it('has no import() in the CLI, which runs as a script', () => {
+    expect(text.get('app.cjs')!.replace(/\/\/.*$/gm, '')).not.toMatch(/[^\w$.]import\(/);
+    // pdfkit is in the engine only, which the CLI loads beside itself.
+    expect(text.get('app.cjs')).toContain('new URL("./pdf-engine.cjs", __kbChunkUrl)');
+    expect(text.get('app.cjs')).not.toContain('"node_modules/pdfkit/js/pdfkit.js"(exports');
     expect(text.get('pdf-engine.cjs')).toContain('"node_modules/pdfkit/js/pdfkit.js"');
-    const render = files.find((f) => f.startsWith('render-') && f !== 'render-worker.js');
-    expect(staticImports(render!).some(loadsEngine)).toBe(true);
-    expect(staticImports('render-worker.js').some(loadsEngine)).toBe(true);
   });
 });
