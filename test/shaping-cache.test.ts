@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyExampleData, runCli, tempDir } from './helpers/cli.js';
+import { copyExampleData, REPO, runCli, tempDir } from './helpers/cli.js';
 import { readRecords, writeRecords } from './helpers/csv.js';
 
 const KODE = '173';
@@ -139,6 +139,23 @@ describe('the shaping cache beside the letters', () => {
       // Kommune 173's letter has neither name; other letters of the example do.
       expect(words.has('Læsø')).toBe(true);
       expect(words.has('Ærøskøbing')).toBe(true);
+    },
+    RENDER,
+  );
+
+  it(
+    'words taken from the seed, used or not, are written again exactly as the seed has them; new words are added',
+    () => {
+      const { dir } = render(data, tempDir('kommunebrev-verbatim-'));
+      const seedText = readFileSync(join(REPO, 'dist', 'shaping-seed.json'), 'utf8');
+      const wordLines = (body: string) => body.split('\n').filter((l) => l !== '' && !l.startsWith('{'));
+      const seedLines = wordLines(seedText.slice(seedText.indexOf('\n') + 1));
+      const cacheLinesNow = new Set(wordLines(readCache(dir).body));
+      expect(seedLines.length).toBeGreaterThan(500);
+      expect(seedLines.filter((l) => !cacheLinesNow.has(l))).toEqual([]);
+      expect(cacheLinesNow.size).toBeGreaterThan(seedLines.length);
+      // Kommune 173's letter used many seed words (its fixed text), and those lines are unchanged too.
+      expect(cacheLinesNow.has(seedLines.find((l) => l.startsWith('"Ankestyrelsen')) ?? '')).toBe(true);
     },
     RENDER,
   );

@@ -103,6 +103,8 @@ interface SharedWord {
   run: GlyphRun;
   /** Per glyph, in the order fontkit requests them, the code points of its first request. */
   firstRequests: [number, number[]][];
+  /** The shaping cache's data for the word, when it was taken from there (passed on as it is). */
+  payload?: string;
 }
 
 interface Face {
@@ -117,6 +119,8 @@ interface Face {
   widths: Map<string, SharedWidth>;
   /** Words of the shaping cache, taken into `words` when first asked for. */
   stored?: StoredWords;
+  /** A glyph became MANY in this process (noteRequest): a stored word must be checked before it is passed on. */
+  conflicted?: boolean;
 }
 
 interface SharedWidth {
@@ -171,6 +175,7 @@ function noteRequest(face: Face, id: number, key: string): void {
   if (before === undefined) face.requestedAs.set(id, key);
   else if (before !== key && before !== MANY) {
     face.requestedAs.set(id, MANY);
+    face.conflicted = true;
     face.words.clear();
     face.widths.clear();
   }
@@ -264,10 +269,23 @@ export function exportSharedWords(): PlainFace[] {
   const out: PlainFace[] = [];
   for (const [file, face] of ensureFaces()) {
     const words: PlainFace['words'] = [];
-    for (const [text, sw] of face.words)
-      if (shareable(face, sw.firstRequests)) words.push(plainWordOf(text, sw.run, sw.firstRequests));
+    for (const [text, sw] of face.words) {
+      if (!shareable(face, sw.firstRequests)) continue;
+      words.push(
+        sw.payload === undefined ? plainWordOf(text, sw.run, sw.firstRequests) : { text, payload: sw.payload },
+      );
+    }
     for (const text of face.stored?.keys() ?? []) {
-      const w = face.words.has(text) ? undefined : face.stored?.get(text);
+      if (face.words.has(text)) continue;
+      // A word no letter asked for is passed on as the file had it, undecoded, while
+      // it is certainly still shareable: it was when written (the writer's requestedAs
+      // came in with it), and no glyph has become MANY here since.
+      const payload = face.conflicted ? undefined : face.stored?.payload(text);
+      if (payload !== undefined) {
+        words.push({ text, payload });
+        continue;
+      }
+      const w = face.stored?.get(text);
       if (w && shareable(face, w.firstRequests)) words.push(w);
     }
     const subsetProbe = subsetProbeOf(face.font);
@@ -301,7 +319,8 @@ function takeStored(face: Face, text: string): SharedWord | undefined {
   const w = face.stored?.get(text);
   if (!w || !shareable(face, w.firstRequests)) return undefined;
   const run: GlyphRun = runOfPlainWord(w);
-  return keepShared(face, text, { run, firstRequests: w.firstRequests });
+  const payload = face.stored?.payload(text);
+  return keepShared(face, text, { run, firstRequests: w.firstRequests, ...(payload === undefined ? {} : { payload }) });
 }
 
 /** Adds a word to the face's shared words (bounded: beyond MAX_SHARED_WORDS they start over). */

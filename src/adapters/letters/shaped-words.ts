@@ -22,10 +22,16 @@ export interface PlainWord {
   firstRequests: [number, number[]][];
 }
 
+/** A cached word passed on as its file had it (shaping-cache.ts' encoding), not decoded in this process. */
+export interface StoredPayload {
+  text: string;
+  payload: string;
+}
+
 export interface PlainFace {
   file: string;
   requestedAs: [number, string][];
-  words: PlainWord[];
+  words: (PlainWord | StoredPayload)[];
   /** fontkit's subset of the face's probe glyphs (pdf-subset.ts), if made. */
   subsetProbe?: SubsetProbe;
 }
@@ -35,6 +41,8 @@ export interface StoredWords {
   readonly size: number;
   /** The word, or undefined if the file does not have it whole. */
   get(text: string): PlainWord | undefined;
+  /** The word's data as the file has it (what get decodes), to be written again as it is. */
+  payload(text: string): string | undefined;
   keys(): Iterable<string>;
 }
 

@@ -117,6 +117,9 @@ class LazyWords implements StoredWords {
     this.decoded.set(text, word);
     return word;
   }
+  payload(text: string): string | undefined {
+    return this.payloads.get(text);
+  }
   keys(): Iterable<string> {
     return this.payloads.keys();
   }
@@ -177,7 +180,7 @@ function serializeBody(faces: readonly PlainFace[]): string {
       glyphs: f.subsetProbe.glyphs,
     };
     lines.push(JSON.stringify({ file: f.file, requestedAs: f.requestedAs, ...(probe ? { subsetProbe: probe } : {}) }));
-    for (const w of f.words) lines.push(encodeWord(w));
+    for (const w of f.words) lines.push('payload' in w ? `${JSON.stringify(w.text)}\t${w.payload}` : encodeWord(w));
   }
   return `${lines.join('\n')}\n`;
 }
