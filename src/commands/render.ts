@@ -147,8 +147,9 @@ export async function renderLoaded(
         `Bemærk: ${countText(sendStatus.size, 'kommune', 'kommuner')} har allerede en afsendelse i journalen. Breve, der er sendt, sendes ikke igen automatisk; se »kommunebrev status --out ${opts.out}«.`,
       );
     }
-    const removed = await commitRender(dir, manifest);
-    await writeShapingCache(dir);
+    // The shaping cache is no part of the render (it is written beside it, by a
+    // rename, and never fsynced): at the same time as the swap.
+    const [removed] = await Promise.all([commitRender(dir, manifest), writeShapingCache(dir)]);
     if (removed.length > 0)
       notes.push(
         `Fjernede ${countText(removed.length, 'gammel fil', 'gamle filer')}, som ikke længere hører til et brev: ${removed.join(', ')}.`,

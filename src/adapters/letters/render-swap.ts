@@ -2,7 +2,7 @@
 // manifest, preview pages) into .render-staging/ inside the barometer folder,
 // fsyncs them, and then commits by writing .render-staging/commit.json (one
 // atomic rename: the commit point). Only then are the files renamed into
-// place: letters first, then manifest.json; then letters no longer in the
+// place: letters first (several at once), then manifest.json; then letters no longer in the
 // manifest are removed, and index.html comes last. Until then, index.html is
 // a page saying the folder is being rewritten.
 //
@@ -19,7 +19,7 @@ import { LETTER_FILE, MANIFEST_FILE, parseManifest, type Manifest } from '../../
 import { emailPageFile, PREVIEW_FILE } from '../../core/preview/render-preview.js';
 import { PREVIEW_TEMPLATES_DIR } from '../preview/read-preview-templates.js';
 import { acquireRenderLock, inspectRenderLock, RENDER_LOCK_FILE, type RenderLockHolder } from './render-lock.js';
-import { killPoint, syncDir, writeFileAtomic } from './write-output.js';
+import { killPoint, syncDir, writeFileAtomic, WritesInFlight } from './write-output.js';
 
 export const STAGING_DIR = '.render-staging';
 export const COMMIT_FILE = 'commit.json';
@@ -60,25 +60,21 @@ async function finishSwap(dir: string, committed?: Manifest): Promise<string[]> 
   if (staged.has(PREVIEW_FILE)) {
     await writeFileAtomic(join(dir, PREVIEW_FILE), await readFile(SWAP_PAGE_FILE));
   }
-  const order = [
-    ...[...staged].filter((f) => LETTER_FILE.test(f)).sort(),
-    ...(staged.has(MANIFEST_FILE) ? [MANIFEST_FILE] : []),
-  ];
-  for (const f of order) {
-    await rename(join(staging, f), join(dir, f));
+  // The letter files in any order, several renames at once (each is a round
+  // trip to the file system; one after another they took ~30 ms of a
+  // 98-letter render), and manifest.json after all of them.
+  await eachAtOnce([...staged].filter((f) => LETTER_FILE.test(f)).sort(), (f) =>
+    rename(join(staging, f), join(dir, f)),
+  );
+  if (staged.has(MANIFEST_FILE)) {
+    await rename(join(staging, MANIFEST_FILE), join(dir, MANIFEST_FILE));
     killPoint();
   }
   await syncDir(dir);
 
   const keep = new Set(manifest.letters.flatMap((l) => [l.pdf.file, l.eml.file, emailPageFile(l)]));
-  const removed: string[] = [];
-  for (const f of (await readdir(dir)).sort()) {
-    if (LETTER_FILE.test(f) && !keep.has(f)) {
-      await rm(join(dir, f), { force: true });
-      removed.push(f);
-      killPoint();
-    }
-  }
+  const removed = (await readdir(dir)).sort().filter((f) => LETTER_FILE.test(f) && !keep.has(f));
+  await eachAtOnce(removed, (f) => rm(join(dir, f), { force: true }));
   // The preview page last: until it is in place, the page says the swap is unfinished.
   if (staged.has(PREVIEW_FILE)) {
     // The renames above are already on disk; only removals since need another fsync first.
@@ -89,6 +85,16 @@ async function finishSwap(dir: string, committed?: Manifest): Promise<string[]> 
   await syncDir(dir);
   await rm(staging, { recursive: true, force: true });
   return removed.filter((f) => !f.endsWith('.email.html'));
+}
+
+/** File operations of the swap running at once. */
+const SWAP_STEPS_AT_ONCE = 16;
+
+/** `step` for each file, SWAP_STEPS_AT_ONCE at a time; a kill point after each (the swap is idempotent in any order). */
+async function eachAtOnce(files: readonly string[], step: (file: string) => Promise<unknown>): Promise<void> {
+  const steps = new WritesInFlight(SWAP_STEPS_AT_ONCE);
+  for (const f of files) await steps.add(step(f).then(killPoint));
+  await steps.all();
 }
 
 /** The manifest of a committed render: staged, or already moved into place. */
