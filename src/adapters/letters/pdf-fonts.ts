@@ -65,9 +65,12 @@ interface GlyphRun {
   positions: Position[];
   advanceWidth: number;
 }
-interface FontkitFont {
+export interface FontkitFont {
   characterSet: number[];
   unitsPerEm: number;
+  /** The horizontal metrics table: an advance per glyph up to its length, the last one's for every glyph after. */
+  hmtx: { metrics: { length: number; get(i: number): { advance: number } } };
+  variationAxes: Record<string, unknown>;
   getGlyph(id: number, codePoints?: number[]): Glyph | null;
   glyphForCodePoint(cp: number): Glyph;
   /** The cmap lookup glyphForCodePoint uses: code point -> glyph id. */
@@ -113,8 +116,6 @@ interface Face {
   /** Glyph id -> the code point sequence it was requested with (key), or MANY. */
   requestedAs: Map<number, string>;
   words: Map<string, SharedWord>;
-  /** Code point -> advance width (font units), for estimates. */
-  advances: Map<number, number>;
   /** Text -> advance width (font units) and its words' glyph requests, for texts whose words are all shared. */
   widths: Map<string, SharedWidth>;
   /** Words of the shaping cache, taken into `words` when first asked for. */
@@ -214,7 +215,7 @@ function ensureFaces(): Map<string, Face> {
   for (const file of Object.values(FONT_FILES)) {
     const data = readFileSync(join(FONT_DIR, file));
     const font = fontkit.create(data);
-    const face: Face = { data, font, requestedAs: new Map(), advances: new Map(), words: new Map(), widths: new Map() };
+    const face: Face = { data, font, requestedAs: new Map(), words: new Map(), widths: new Map() };
     for (const id of cmapAmbiguousGlyphs(font)) face.requestedAs.set(id, MANY);
     hookGetGlyph(face);
     loaded.set(file, face);
@@ -347,23 +348,11 @@ export function fontCoverage(): Set<number> {
   return coverage;
 }
 
-/**
- * Width of `text` in points as the sum of its glyphs' advances (no kerning,
- * no ligatures): an estimate for line-breaking decisions, not for layout.
- */
-export function textWidth(text: string, size: number, bold: boolean): number {
-  const face = ensureFaces().get(bold ? FONT_FILES.bold : FONT_FILES.normal) as Face;
-  let units = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
-    let advance = face.advances.get(cp);
-    if (advance === undefined) {
-      advance = face.font.glyphForCodePoint(cp).advanceWidth;
-      face.advances.set(cp, advance);
-    }
-    units += advance;
-  }
-  return (units * size) / face.font.unitsPerEm;
+/** The shared parse of one of the letter fonts (a FONT_FILES name). */
+export function sharedFont(file: string): FontkitFont {
+  const face = ensureFaces().get(file);
+  if (!face) throw new Error(`${file}: ikke en af brevets fonte`);
+  return face.font;
 }
 
 // ---------------------------------------------------------------------------

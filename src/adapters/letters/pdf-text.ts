@@ -4,7 +4,7 @@
 // replaced by U+FFFD; tabs become spaces; text is NFC-normalised so that a
 // decomposed "å" (a + ring, common from macOS) becomes one glyph.
 
-import { textWidth } from './pdf-fonts.js';
+import { textWidth, textWidthBound } from './pdf-text-width.js';
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
@@ -102,7 +102,10 @@ export function flowText(text: string, room: TextRoom): string | TextPiece[] {
   const pieces: TextPiece[] = [];
   let plain = '';
   let special = false;
-  const fits = (s: string) => textWidth(s, room.size, room.bold ?? false) <= room.width * FITS;
+  const bold = room.bold ?? false;
+  const limit = room.width * FITS;
+  // Most words are far shorter than a line: the bound settles them without measuring.
+  const fits = (s: string) => textWidthBound(s, room.size, bold) <= limit || textWidth(s, room.size, bold) <= limit;
   const flush = () => {
     if (plain) pieces.push({ text: plain });
     plain = '';
