@@ -488,13 +488,16 @@ function decorate(ef: EmbeddedFont, face: Face): void {
     const res: string[] = [];
     for (const glyph of glyphs) {
       const gid = ef.subset.includeGlyph(glyph.id);
-      res.push(`0000${gid.toString(16)}`.slice(-4));
+      res.push((hex4[gid] ??= `0000${gid.toString(16)}`.slice(-4)));
       if (ef.widths[gid] == null) ef.widths[gid] = glyph.advanceWidth * ef.scale;
       if (ef.unicode[gid] == null) ef.unicode[gid] = state.assigned.get(glyph.id) ?? glyph.codePoints;
     }
     return [res, positions];
   };
 }
+
+/** Subset glyph id -> its four hex digits as pdfkit's encode writes them (made once, not per glyph). */
+const hex4: string[] = [];
 
 interface PdfmakeDocumentClass {
   prototype: { provideFont(family: string, bold: boolean, italics: boolean): EmbeddedFont };
