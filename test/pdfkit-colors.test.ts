@@ -1,0 +1,75 @@
+// pdfkit's colour operators made once per colour (pdfkit-colors.ts): pdfkit
+// documents with named, hex, array, CMYK, spot and gradient colours, filled
+// and stroked, are byte-identical before and after the memo is installed
+// (alone, and under the renderer's other pdfkit hooks).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FONT_DIR, FONT_FILES, PDFMAKE_JSON } from '../src/adapters/letters/pdf-fonts.js';
+import { installColorMemo } from '../src/adapters/letters/pdfkit-colors.js';
+import { installDeflateCache } from '../src/adapters/letters/pdf-deflate.js';
+import { installBatchedWrites } from '../src/adapters/letters/pdfkit-writes.js';
+
+interface Gradient {
+  stop(at: number, color: string | number[]): Gradient;
+}
+interface Kit {
+  on(event: string, fn: (chunk?: Buffer) => void): void;
+  end(): void;
+  registerFont(name: string, data: Buffer): void;
+  font(name: string): Kit;
+  fontSize(size: number): Kit;
+  text(text: string, x?: number, y?: number): Kit;
+  fillColor(color: unknown, opacity?: number): Kit;
+  strokeColor(color: unknown, opacity?: number): Kit;
+  addSpotColor(name: string, c: number, m: number, y: number, k: number): Kit;
+  linearGradient(x1: number, y1: number, x2: number, y2: number): Gradient;
+  rect(x: number, y: number, w: number, h: number): Kit;
+  fill(color?: unknown): Kit;
+  stroke(color?: unknown): Kit;
+  addPage(): Kit;
+}
+const PDFKit = createRequire(PDFMAKE_JSON)('pdfkit') as new (options: object) => Kit;
+
+const COLORS: unknown[] = ['black', 'red', '#336699', '#369', '#FFFFFF', [255, 0, 0], [0, 0, 0, 100], 'PANTONE 185 C'];
+
+function document(variant: number): Promise<Buffer> {
+  const kit = new PDFKit({
+    pdfVersion: '1.4',
+    info: { CreationDate: new Date(Date.UTC(2026, 0, 1)), Title: `F ${variant}` },
+  });
+  const chunks: Buffer[] = [];
+  kit.on('data', (c) => chunks.push(c as Buffer));
+  const done = new Promise<Buffer>((resolve) => kit.on('end', () => resolve(Buffer.concat(chunks))));
+  kit.registerFont('normal', readFileSync(join(FONT_DIR, FONT_FILES.normal)));
+  kit.addSpotColor('PANTONE 185 C', 0, 100, 78, 9);
+  kit.font('normal').fontSize(10);
+  for (let round = 0; round < 3; round++) {
+    for (const [i, color] of COLORS.entries()) {
+      kit.fillColor(color, i % 2 ? 0.5 : undefined).text(`Ord ${variant} ${i} ${round}`, 72, 72 + 20 * i);
+      kit.rect(300, 72 + 20 * i, 50, 10).stroke(color);
+    }
+    const gradient = kit.linearGradient(0, 0, 100, 0).stop(0, 'green').stop(1, '#ff0000');
+    kit.rect(72, 400, 100, 20).fill(gradient);
+    kit.fillColor('no such colour').text('ukendt farve', 72, 450);
+    kit.addPage();
+  }
+  kit.end();
+  return done;
+}
+
+describe('installColorMemo', () => {
+  it('leaves every byte of pdfkit documents with all kinds of colour as it was', async () => {
+    const before = [await document(1), await document(2), await document(1)];
+    expect(before[0]?.length).toBeGreaterThan(5_000);
+    installColorMemo();
+    installColorMemo(); // idempotent
+    const after = [await document(1), await document(2), await document(1)];
+    after.forEach((pdf, i) => expect(pdf.equals(before[i] as Buffer), `document ${i}`).toBe(true));
+    installDeflateCache();
+    installBatchedWrites();
+    const all = [await document(1), await document(2), await document(1)];
+    all.forEach((pdf, i) => expect(pdf.equals(before[i] as Buffer), `document ${i} under all hooks`).toBe(true));
+  });
+});
