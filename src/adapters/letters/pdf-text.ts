@@ -25,12 +25,25 @@ function printable(text: string, glyphs: Set<number>): string {
  * every character in the font. Most text is; it then skips the rebuild.
  */
 function allPrintable(text: string, glyphs: Set<number>): boolean {
+  const shown = bmpBitmap(glyphs);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x0a) continue;
-    if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff) || !glyphs.has(c)) return false;
+    if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff) || shown[c] !== 1) return false;
   }
   return true;
+}
+
+/** The set's code points below U+10000 as a table (1 = in the set): a lookup per character of every text. */
+const bitmaps = new WeakMap<Set<number>, Uint8Array>();
+function bmpBitmap(glyphs: Set<number>): Uint8Array {
+  let table = bitmaps.get(glyphs);
+  if (!table) {
+    table = new Uint8Array(0x10000);
+    for (const cp of glyphs) if (cp < 0x10000) table[cp] = 1;
+    bitmaps.set(glyphs, table);
+  }
+  return table;
 }
 
 /** A deep copy of `value` with every string made printable with the letter fonts (`glyphs`: what they can show). */
