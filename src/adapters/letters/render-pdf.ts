@@ -19,7 +19,7 @@ import { installLinearLineBreaking } from './pdfmake-lines.js';
 import { assertOneCopy } from './pdfmake-one-copy.js';
 import { installStyleLookups } from './pdfmake-styles.js';
 import { installBatchedWrites } from './pdfkit-writes.js';
-import { installColorMemo } from './pdfkit-colors.js';
+import { installRepeatMemos } from './pdfkit-repeats.js';
 import {
   A4_WIDTH,
   BODY_SIZE,
@@ -70,7 +70,7 @@ function ensureFonts(): Set<number> {
     installStyleLookups();
     installDeflateCache(); // before installBatchedWrites: it wraps pdfkit's own finalize
     installBatchedWrites();
-    installColorMemo();
+    installRepeatMemos();
     fontsReady = true;
   }
   return fontCoverage();

@@ -1,13 +1,15 @@
-// pdfkit's colour operators made once per colour (pdfkit-colors.ts): pdfkit
+// pdfkit's operators that repeat, made once (pdfkit-repeats.ts): pdfkit
 // documents with named, hex, array, CMYK, spot and gradient colours, filled
-// and stroked, are byte-identical before and after the memo is installed
-// (alone, and under the renderer's other pdfkit hooks).
+// and stroked, with text, rotations, scaling, translations and links (whose
+// rectangles come from the current matrix), are byte-identical before and
+// after the memos are installed (alone, and under the renderer's other
+// pdfkit hooks).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FONT_DIR, FONT_FILES, PDFMAKE_JSON } from '../src/adapters/letters/pdf-fonts.js';
-import { installColorMemo } from '../src/adapters/letters/pdfkit-colors.js';
+import { installRepeatMemos } from '../src/adapters/letters/pdfkit-repeats.js';
 import { installDeflateCache } from '../src/adapters/letters/pdf-deflate.js';
 import { installBatchedWrites } from '../src/adapters/letters/pdfkit-writes.js';
 
@@ -29,6 +31,13 @@ interface Kit {
   fill(color?: unknown): Kit;
   stroke(color?: unknown): Kit;
   addPage(): Kit;
+  save(): Kit;
+  restore(): Kit;
+  rotate(angle: number, options?: object): Kit;
+  scale(x: number, y?: number): Kit;
+  translate(x: number, y: number): Kit;
+  transform(a: number, b: number, c: number, d: number, e: number, f: number): Kit;
+  link(x: number, y: number, w: number, h: number, url: string): Kit;
 }
 const PDFKit = createRequire(PDFMAKE_JSON)('pdfkit') as new (options: object) => Kit;
 
@@ -53,18 +62,32 @@ function document(variant: number): Promise<Buffer> {
     const gradient = kit.linearGradient(0, 0, 100, 0).stop(0, 'green').stop(1, '#ff0000');
     kit.rect(72, 400, 100, 20).fill(gradient);
     kit.fillColor('no such colour').text('ukendt farve', 72, 450);
+    // The same transforms again and again, others in between, the identity, -0 and NaN-free odd numbers.
+    for (let k = 0; k < 4; k++) {
+      kit
+        .save()
+        .translate(10 * k, 5)
+        .rotate(15 * k, { origin: [100, 100] })
+        .scale(1.5, 0.75);
+      kit.text(`drejet ${k}`, 100, 500).link(100, 500, 80, 12, `https://example.org/${k}`);
+      kit
+        .transform(1, 0, 0, 1, 0, 0)
+        .transform(1, -0, 0, 1, 1 / 3, 1e-7)
+        .restore();
+    }
+    kit.text('https://example.org', 72, 600);
     kit.addPage();
   }
   kit.end();
   return done;
 }
 
-describe('installColorMemo', () => {
-  it('leaves every byte of pdfkit documents with all kinds of colour as it was', async () => {
+describe('installRepeatMemos', () => {
+  it('leaves every byte of pdfkit documents with all kinds of colour and transform as it was', async () => {
     const before = [await document(1), await document(2), await document(1)];
     expect(before[0]?.length).toBeGreaterThan(5_000);
-    installColorMemo();
-    installColorMemo(); // idempotent
+    installRepeatMemos();
+    installRepeatMemos(); // idempotent
     const after = [await document(1), await document(2), await document(1)];
     after.forEach((pdf, i) => expect(pdf.equals(before[i] as Buffer), `document ${i}`).toBe(true));
     installDeflateCache();
