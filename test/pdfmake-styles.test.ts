@@ -158,6 +158,9 @@ const TEXTS: unknown[] = [
   [{ text: '   bevar   ', preserveLeadingSpaces: true, preserveTrailingSpaces: true }, 'x'],
   [{ text: ['indlejret ', { text: 'dybt', bold: true }] }, ' efter'],
   { text: 'Et objekt alene', color: 'red', characterSpacing: 0.2 },
+  // Other space characters and surrogate pairs at a word's ends (leading and trailing cuts).
+  '\u00a0hårdt\u00a0mellemrum\u00a0 \u3000ideografisk\u3000 tab\tslut\t \u2003em\u2003',
+  '😀 emoji 😀 \ufeffbom\ufeff x\u202f',
 ];
 
 function stacksFor(Stack: StackClass): StyleStack[] {
