@@ -3,13 +3,13 @@
 // after the hook is installed (alone, and under pdfkit-writes.ts as the
 // renderer installs them).
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { FONT_DIR, FONT_FILES, PDFMAKE_JSON } from '../src/adapters/letters/pdf-fonts.js';
+import { FONT_DIR, FONT_FILES } from '../src/adapters/letters/pdf-fonts.js';
 import { deflateOnce, installDeflateCache } from '../src/adapters/letters/pdf-deflate.js';
 import { installBatchedWrites } from '../src/adapters/letters/pdfkit-writes.js';
+import { expectSameDocuments, pdfkitDocument } from './helpers/pdfkit.js';
 
 const TEXTS = [
   '',
@@ -44,8 +44,6 @@ describe('deflateOnce', () => {
 });
 
 interface Kit {
-  on(event: string, fn: (chunk?: Buffer) => void): void;
-  end(): void;
   registerFont(name: string, data: Buffer): void;
   font(name: string): Kit;
   fontSize(size: number): Kit;
@@ -57,35 +55,30 @@ interface Kit {
   rect(x: number, y: number, w: number, h: number): Kit;
   fill(color: string): Kit;
 }
-const PDFKit = createRequire(PDFMAKE_JSON)('pdfkit') as new (options: object) => Kit;
-
 /** A PDF/A-1b document with embedded and standard fonts, several pages, graphics and an ICC profile. */
 function document(variant: number): Promise<Buffer> {
-  const kit = new PDFKit({
+  const options = {
     pdfVersion: '1.4',
     subset: 'PDF/A-1b',
     tagged: true,
     info: { CreationDate: new Date(Date.UTC(2026, 0, 1)), Title: `Dokument ${variant}` },
-  });
-  const chunks: Buffer[] = [];
-  kit.on('data', (c) => chunks.push(c as Buffer));
-  const done = new Promise<Buffer>((resolve) => kit.on('end', () => resolve(Buffer.concat(chunks))));
-  for (const [name, file] of Object.entries(FONT_FILES)) kit.registerFont(name, readFileSync(join(FONT_DIR, file)));
-  kit
-    .font('normal')
-    .fontSize(11)
-    .text(`Kære kommune ${variant}: ${TEXTS.slice(1, 5).join(' ')}`);
-  kit.font('bold').text('Overskrift', { underline: true });
-  kit.font('italics').text('x'.repeat(40 + variant) + ' Ærø', { width: 200 });
-  kit.moveTo(72, 300).lineTo(500, 320).stroke().rect(72, 340, 100, 40).fill('#336699');
-  for (let page = 0; page < 3; page++) {
+  };
+  return pdfkitDocument<Kit>(options, (kit) => {
+    for (const [name, file] of Object.entries(FONT_FILES)) kit.registerFont(name, readFileSync(join(FONT_DIR, file)));
     kit
-      .addPage()
-      .font('bolditalics')
-      .text(`Side ${page + 2}: ${'ord '.repeat(300 * (page + 1))}`);
-  }
-  kit.end();
-  return done;
+      .font('normal')
+      .fontSize(11)
+      .text(`Kære kommune ${variant}: ${TEXTS.slice(1, 5).join(' ')}`);
+    kit.font('bold').text('Overskrift', { underline: true });
+    kit.font('italics').text('x'.repeat(40 + variant) + ' Ærø', { width: 200 });
+    kit.moveTo(72, 300).lineTo(500, 320).stroke().rect(72, 340, 100, 40).fill('#336699');
+    for (let page = 0; page < 3; page++) {
+      kit
+        .addPage()
+        .font('bolditalics')
+        .text(`Side ${page + 2}: ${'ord '.repeat(300 * (page + 1))}`);
+    }
+  });
 }
 
 describe('installDeflateCache', () => {
@@ -95,10 +88,8 @@ describe('installDeflateCache', () => {
     expect(before[0]?.includes('/FlateDecode')).toBe(true);
     installDeflateCache();
     installDeflateCache(); // idempotent
-    const alone = [await document(1), await document(2), await document(1)];
-    alone.forEach((pdf, i) => expect(pdf.equals(before[i] as Buffer), `document ${i}`).toBe(true));
+    expectSameDocuments([await document(1), await document(2), await document(1)], before, 'with the cache');
     installBatchedWrites();
-    const both = [await document(1), await document(2), await document(1)];
-    both.forEach((pdf, i) => expect(pdf.equals(before[i] as Buffer), `document ${i} with batched writes`).toBe(true));
+    expectSameDocuments([await document(1), await document(2), await document(1)], before, 'with batched writes');
   });
 });

@@ -5,20 +5,18 @@
 // after the memos are installed (alone, and under the renderer's other
 // pdfkit hooks).
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FONT_DIR, FONT_FILES, PDFMAKE_JSON } from '../src/adapters/letters/pdf-fonts.js';
+import { FONT_DIR, FONT_FILES } from '../src/adapters/letters/pdf-fonts.js';
 import { installRepeatMemos } from '../src/adapters/letters/pdfkit-repeats.js';
 import { installDeflateCache } from '../src/adapters/letters/pdf-deflate.js';
 import { installBatchedWrites } from '../src/adapters/letters/pdfkit-writes.js';
+import { expectSameDocuments, pdfkitDocument } from './helpers/pdfkit.js';
 
 interface Gradient {
   stop(at: number, color: string | number[]): Gradient;
 }
 interface Kit {
-  on(event: string, fn: (chunk?: Buffer) => void): void;
-  end(): void;
   registerFont(name: string, data: Buffer): void;
   font(name: string): Kit;
   fontSize(size: number): Kit;
@@ -39,47 +37,39 @@ interface Kit {
   transform(a: number, b: number, c: number, d: number, e: number, f: number): Kit;
   link(x: number, y: number, w: number, h: number, url: string): Kit;
 }
-const PDFKit = createRequire(PDFMAKE_JSON)('pdfkit') as new (options: object) => Kit;
-
 const COLORS: unknown[] = ['black', 'red', '#336699', '#369', '#FFFFFF', [255, 0, 0], [0, 0, 0, 100], 'PANTONE 185 C'];
 
 function document(variant: number): Promise<Buffer> {
-  const kit = new PDFKit({
-    pdfVersion: '1.4',
-    info: { CreationDate: new Date(Date.UTC(2026, 0, 1)), Title: `F ${variant}` },
+  const options = { pdfVersion: '1.4', info: { CreationDate: new Date(Date.UTC(2026, 0, 1)), Title: `F ${variant}` } };
+  return pdfkitDocument<Kit>(options, (kit) => {
+    kit.registerFont('normal', readFileSync(join(FONT_DIR, FONT_FILES.normal)));
+    kit.addSpotColor('PANTONE 185 C', 0, 100, 78, 9);
+    kit.font('normal').fontSize(10);
+    for (let round = 0; round < 3; round++) {
+      for (const [i, color] of COLORS.entries()) {
+        kit.fillColor(color, i % 2 ? 0.5 : undefined).text(`Ord ${variant} ${i} ${round}`, 72, 72 + 20 * i);
+        kit.rect(300, 72 + 20 * i, 50, 10).stroke(color);
+      }
+      const gradient = kit.linearGradient(0, 0, 100, 0).stop(0, 'green').stop(1, '#ff0000');
+      kit.rect(72, 400, 100, 20).fill(gradient);
+      kit.fillColor('no such colour').text('ukendt farve', 72, 450);
+      // The same transforms again and again, others in between, the identity, -0 and NaN-free odd numbers.
+      for (let k = 0; k < 4; k++) {
+        kit
+          .save()
+          .translate(10 * k, 5)
+          .rotate(15 * k, { origin: [100, 100] })
+          .scale(1.5, 0.75);
+        kit.text(`drejet ${k}`, 100, 500).link(100, 500, 80, 12, `https://example.org/${k}`);
+        kit
+          .transform(1, 0, 0, 1, 0, 0)
+          .transform(1, -0, 0, 1, 1 / 3, 1e-7)
+          .restore();
+      }
+      kit.text('https://example.org', 72, 600);
+      kit.addPage();
+    }
   });
-  const chunks: Buffer[] = [];
-  kit.on('data', (c) => chunks.push(c as Buffer));
-  const done = new Promise<Buffer>((resolve) => kit.on('end', () => resolve(Buffer.concat(chunks))));
-  kit.registerFont('normal', readFileSync(join(FONT_DIR, FONT_FILES.normal)));
-  kit.addSpotColor('PANTONE 185 C', 0, 100, 78, 9);
-  kit.font('normal').fontSize(10);
-  for (let round = 0; round < 3; round++) {
-    for (const [i, color] of COLORS.entries()) {
-      kit.fillColor(color, i % 2 ? 0.5 : undefined).text(`Ord ${variant} ${i} ${round}`, 72, 72 + 20 * i);
-      kit.rect(300, 72 + 20 * i, 50, 10).stroke(color);
-    }
-    const gradient = kit.linearGradient(0, 0, 100, 0).stop(0, 'green').stop(1, '#ff0000');
-    kit.rect(72, 400, 100, 20).fill(gradient);
-    kit.fillColor('no such colour').text('ukendt farve', 72, 450);
-    // The same transforms again and again, others in between, the identity, -0 and NaN-free odd numbers.
-    for (let k = 0; k < 4; k++) {
-      kit
-        .save()
-        .translate(10 * k, 5)
-        .rotate(15 * k, { origin: [100, 100] })
-        .scale(1.5, 0.75);
-      kit.text(`drejet ${k}`, 100, 500).link(100, 500, 80, 12, `https://example.org/${k}`);
-      kit
-        .transform(1, 0, 0, 1, 0, 0)
-        .transform(1, -0, 0, 1, 1 / 3, 1e-7)
-        .restore();
-    }
-    kit.text('https://example.org', 72, 600);
-    kit.addPage();
-  }
-  kit.end();
-  return done;
 }
 
 describe('installRepeatMemos', () => {
@@ -88,11 +78,9 @@ describe('installRepeatMemos', () => {
     expect(before[0]?.length).toBeGreaterThan(5_000);
     installRepeatMemos();
     installRepeatMemos(); // idempotent
-    const after = [await document(1), await document(2), await document(1)];
-    after.forEach((pdf, i) => expect(pdf.equals(before[i] as Buffer), `document ${i}`).toBe(true));
+    expectSameDocuments([await document(1), await document(2), await document(1)], before, 'with the memos');
     installDeflateCache();
     installBatchedWrites();
-    const all = [await document(1), await document(2), await document(1)];
-    all.forEach((pdf, i) => expect(pdf.equals(before[i] as Buffer), `document ${i} under all hooks`).toBe(true));
+    expectSameDocuments([await document(1), await document(2), await document(1)], before, 'under all hooks');
   });
 });
