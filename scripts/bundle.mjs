@@ -229,9 +229,9 @@ const common = {
 // cache: as split ES module chunks the CLI compiled ~1 MB of source in every
 // run (`render --kommune 173`: ~21 ms of module compiling, and more of lazy
 // function compiling). As one script from the cache, `render --kommune 173`
-// went 319 -> 277 ms wall and `check` 137 -> 125 ms (medians of 11 and 9
-// alternating runs; node -e 0: 54 ms); `--help` 73 -> 80 ms, as the cache is
-// read whole. The commands' own modules are still initialised only when their
+// went 323 -> 283 ms wall and `check` 136 -> 125 ms (medians of 11 and 9
+// alternating runs; node -e 0: 52-54 ms); `--help` 71 -> 84 ms, as the cache
+// is read whole. The commands' own modules are still initialised only when their
 // command runs (esbuild turns the lazy `import()` of a bundled module into a
 // deferred require), and a script cannot `import()` at all: the precompiled
 // templates are CommonJS, and @e965/xlsx is required.

@@ -2,9 +2,9 @@
 // manifest, preview pages) into .render-staging/ inside the barometer folder,
 // fsyncs them, and then commits by writing .render-staging/commit.json (one
 // atomic rename: the commit point). Only then are the files renamed into
-// place: letters first (several at once), then manifest.json; then letters no longer in the
-// manifest are removed, and index.html comes last. Until then, index.html is
-// a page saying the folder is being rewritten.
+// place: letters first (several at once), then manifest.json; then letters
+// no longer in the manifest are removed, and index.html comes last. Until
+// then, index.html is a page saying the folder is being rewritten.
 //
 // A render killed before the commit point leaves the previous render exactly
 // as it was (the staging folder is discarded later). Killed after it, the
