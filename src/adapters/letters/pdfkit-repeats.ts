@@ -35,8 +35,9 @@ let installed = false;
 /** Installs both memos (idempotent). */
 export function installRepeatMemos(): void {
   if (installed) return;
-  installColorMemo(pdfkitPrototypes().doc as unknown as Partial<ColorDocument>);
-  installTransformMemo(pdfkitPrototypes().doc as unknown as Partial<MatrixDocument>);
+  const { doc } = pdfkitPrototypes();
+  installColorMemo(doc as unknown as Partial<ColorDocument>);
+  installTransformMemo(doc as unknown as Partial<MatrixDocument>);
   installed = true;
 }
 

@@ -28,7 +28,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from '../project-root.js';
-import type { PlainFace, PlainWord, StoredFace, StoredWords } from './shaped-words.js';
+import type { PlainFace, PlainWord, StoredFace, StoredPayload, StoredWords } from './shaped-words.js';
 import { exportSharedWords, fontData, importSharedWords, PDFMAKE_JSON, sharedWordsAdded } from './pdf-fonts.js';
 
 export const SHAPING_CACHE_FILE = '.shaping-cache.json';
@@ -99,8 +99,10 @@ function decodeWord(text: string, payload: string): PlainWord | undefined {
   return { text, glyphs, positions, advanceWidth, firstRequests } as PlainWord;
 }
 
-function encodeWord(w: PlainWord): string {
-  return `${JSON.stringify(w.text)}\t${JSON.stringify([w.glyphs, w.positions, w.advanceWidth, w.firstRequests])}`;
+/** A word's line: the word as a JSON string, a tab, its data (as decodeWord reads it, or as a file had it). */
+function encodeWord(w: PlainWord | StoredPayload): string {
+  const data = 'payload' in w ? w.payload : JSON.stringify([w.glyphs, w.positions, w.advanceWidth, w.firstRequests]);
+  return `${JSON.stringify(w.text)}\t${data}`;
 }
 
 /** Words by text, decoded on first use (a one-letter render uses a few hundred of the ~1,200 the seed has). */
@@ -180,7 +182,7 @@ function serializeBody(faces: readonly PlainFace[]): string {
       glyphs: f.subsetProbe.glyphs,
     };
     lines.push(JSON.stringify({ file: f.file, requestedAs: f.requestedAs, ...(probe ? { subsetProbe: probe } : {}) }));
-    for (const w of f.words) lines.push('payload' in w ? `${JSON.stringify(w.text)}\t${w.payload}` : encodeWord(w));
+    for (const w of f.words) lines.push(encodeWord(w));
   }
   return `${lines.join('\n')}\n`;
 }
